@@ -1,0 +1,37 @@
+/**
+ * Collects every configuration problem found in one pass so that startup (and
+ * `config:check`) can print them all at once, one line each, naming the key path.
+ */
+export class ConfigErrors {
+  private readonly problems: string[] = [];
+
+  add(path: string, message: string): void {
+    this.problems.push(path ? `${path}: ${message}` : message);
+  }
+
+  get list(): readonly string[] {
+    return this.problems;
+  }
+
+  get isEmpty(): boolean {
+    return this.problems.length === 0;
+  }
+
+  /** Throws a {@link ConfigurationError} carrying every collected problem, if any. */
+  throwIfAny(): void {
+    if (!this.isEmpty) throw new ConfigurationError(this.problems);
+  }
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+      problems.map((p) => `  - ${p}`).join('\n'));
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Joins key path segments: `clients` + `web` → `clients.web`. */
+export function keyPath(...segments: (string | number)[]): string {
+  return segments.filter((s) => s !== '').join('.');
+}

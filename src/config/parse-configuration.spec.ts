@@ -1,0 +1,65 @@
+import { ConfigErrors } from './config-errors.js';
+import { parseConfiguration } from './parse-configuration.js';
+
+function parse(tree: Record<string, unknown>) {
+  const errors = new ConfigErrors();
+  const parsed = parseConfiguration(tree, errors);
+  return { parsed, problems: errors.list };
+}
+
+describe('parseConfiguration', () => {
+  it('maps kebab-case keys to typed classes', () => {
+    const { parsed, problems } = parse({
+      urls: { root: 'http://localhost:3000' },
+      clients: { web: { secret: 's', 'allowed-redirect-uris': ['http://localhost/cb'] } },
+      keys: { 'access-token': [{ id: 'k1', algorithm: 'ES256', 'private-key': 'x' }] },
+      token: { 'access-token': { lifespan: '5m' }, 'refresh-token': { 'reuse-grace': '2s' } },
+    });
+    expect(problems).toEqual([]);
+    expect(parsed!.clients.get('web')!.allowedRedirectUris).toEqual(['http://localhost/cb']);
+    expect(parsed!.keys.accessToken[0].privateKey).toBe('x');
+    expect(parsed!.token.accessTokenMs).toBe(300_000);
+    expect(parsed!.token.refreshTokenReuseGraceMs).toBe(2000);
+    expect(parsed!.token.authorizationCodeMs).toBe(60_000);
+    expect(parsed!.store.type).toBe('memory');
+  });
+
+  it('reports unknown keys with their full path, as written', () => {
+    const { problems } = parse({
+      urls: { root: 'http://localhost:3000' },
+      clients: { web: { secret: 's', 'allowed-redirect-uri': ['http://x/cb'] } },
+      token: { 'access-token': { lifespn: '5m' } },
+      keys: { 'access-token': [{ id: 'a', colour: 'red' }] },
+      sotre: {},
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'clients.web.allowed-redirect-uri: unknown key',
+      'token.access-token.lifespn: unknown key',
+      'keys.access-token.0.colour: unknown key',
+      'sotre: unknown key',
+    ]));
+    expect(problems).toHaveLength(4);
+  });
+
+  it('reports every type problem at once', () => {
+    const { problems } = parse({
+      urls: { root: 'not a url' },
+      clients: { web: { public: 'yes', 'allowed-grant-types': 'client_credentials' } },
+      users: { alice: { password: 'plain' } },
+      token: { 'authorization-code': { lifespan: '10 minutes' } },
+      store: { type: 'mongo' },
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'urls.root: must be an absolute http(s) URL without query or fragment',
+      'clients.web.public: must be true or false',
+      'clients.web.allowed-grant-types: must be a list of grant types',
+      expect.stringMatching(/^users\.alice\.password: must be a bcrypt hash/),
+      'token.authorization-code.lifespan: must be a duration such as 60s, 15m, 12h or 30d',
+      'store.type: must be one of memory, redis',
+    ]));
+  });
+
+  it('requires urls', () => {
+    expect(parse({}).problems).toContain('urls: is required: a mapping with `root`, the public base URL and issuer');
+  });
+});

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { ConfigErrors, keyPath } from './config-errors.js';
+import { isPlainObject } from './config-files.js';
+import { parseDuration } from './duration.js';
+import {
+  AudienceConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, StoreConfig, UrlsConfig, UserConfig,
+} from './sympauthy-config.js';
+
+export interface TokenLifespans {
+  accessTokenMs: number;
+  refreshTokenMs: number;
+  refreshTokenReuseGraceMs: number;
+  authorizationCodeMs: number;
+}
+
+/** The structurally valid configuration, before the registries apply the semantic rules. */
+export interface ParsedConfiguration {
+  urls: UrlsConfig;
+  audiences: Map<string, AudienceConfig>;
+  scopes: Map<string, ScopeConfig>;
+  clientTemplates: Map<string, ClientConfig>;
+  clients: Map<string, ClientConfig>;
+  users: Map<string, UserConfig>;
+  keys: { accessToken: KeyConfig[]; idToken: KeyConfig[] };
+  token: TokenLifespans;
+  store: Required<Pick<StoreConfig, 'type'>> & StoreConfig;
+}
+
+export const DEFAULT_LIFESPANS: TokenLifespans = {
+  accessTokenMs: 15 * 60_000,
+  refreshTokenMs: 30 * 86_400_000,
+  refreshTokenReuseGraceMs: 0,
+  authorizationCodeMs: 60_000,
+};
+
+/**
+ * Turns the expanded tree into typed classes and validates every key (nested, unknown keys
+ * included), collecting one message per problem. Returns `undefined` for sections that are
+ * too broken to use; callers still get every problem through `errors`.
+ */
+export function parseConfiguration(tree: Record<string, unknown>, errors: ConfigErrors): ParsedConfiguration | undefined {
+  const root = validateInstance(RootConfig, tree, '', errors);
+  if (!root) return undefined;
+  const templates = isPlainObject(root.templates) ? root.templates.clients : undefined;
+  return {
+    urls: root.urls,
+    audiences: validateMap(AudienceConfig, root.audiences, 'audiences', errors),
+    scopes: validateMap(ScopeConfig, root.scopes, 'scopes', errors),
+    clientTemplates: validateMap(ClientConfig, templates, 'templates.clients', errors),
+    clients: validateMap(ClientConfig, root.clients, 'clients', errors),
+    users: validateMap(UserConfig, root.users, 'users', errors),
+    keys: { accessToken: root.keys?.accessToken ?? [], idToken: root.keys?.idToken ?? [] },
+    token: {
+      accessTokenMs: parseDuration(root.token?.accessToken?.lifespan) ?? DEFAULT_LIFESPANS.accessTokenMs,
+      refreshTokenMs: parseDuration(root.token?.refreshToken?.lifespan) ?? DEFAULT_LIFESPANS.refreshTokenMs,
+      refreshTokenReuseGraceMs: parseDuration(root.token?.refreshToken?.reuseGrace) ?? DEFAULT_LIFESPANS.refreshTokenReuseGraceMs,
+      authorizationCodeMs: parseDuration(root.token?.authorizationCode?.lifespan) ?? DEFAULT_LIFESPANS.authorizationCodeMs,
+    },
+    store: { ...(root.store ?? {}), type: root.store?.type ?? 'memory' },
+  };
+}
+
+/** Validates each entry of an id-keyed section (`clients.<id>`, …); an empty entry counts as `{}`. */
+function validateMap<T extends object>(cls: ClassConstructor<T>, section: unknown, path: string, errors: ConfigErrors): Map<string, T> {
+  const out = new Map<string, T>();
+  if (!isPlainObject(section)) return out;
+  for (const [id, value] of Object.entries(section)) {
+    const instance = validateInstance(cls, value ?? {}, keyPath(path, id), errors);
+    if (instance) out.set(id, instance);
+  }
+  return out;
+}
+
+/** class-transformer then class-validator on one object; problems are added under `path`. */
+export function validateInstance<T extends object>(cls: ClassConstructor<T>, plain: unknown, path: string, errors: ConfigErrors): T | undefined {
+  if (!isPlainObject(plain)) {
+    errors.add(path, 'must be a mapping of keys to values');
+    return undefined;
+  }
+  const instance = plainToInstance(cls, plain, { exposeDefaultValues: false });
+  const problems = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  for (const problem of problems) {
+    reportValidationError(problem, path, errors);
+    // Drop what is invalid so that the semantic rules that follow see only well-typed values
+    // and do not report the same problem twice.
+    delete (instance as Record<string, unknown>)[problem.property];
+  }
+  return instance;
+}
+
+function reportValidationError(error: ValidationError, parent: string, errors: ConfigErrors): void {
+  const unknownKey = error.constraints?.whitelistValidation !== undefined;
+  // An unknown key is reported as written; known properties are shown by their YAML name.
+  const path = keyPath(parent, unknownKey ? error.property : toKebab(error.property));
+  for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+    errors.add(path, constraint === 'whitelistValidation' ? 'unknown key' : message);
+  }
+  for (const child of error.children ?? []) reportValidationError(child, path, errors);
+}
+
+/** `allowedRedirectUris` → `allowed-redirect-uris`; already-kebab names are unchanged. */
+export function toKebab(property: string): string {
+  return property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

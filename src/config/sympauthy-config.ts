@@ -1,0 +1,189 @@
+import { Expose, Type } from 'class-transformer';
+import {
+  IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, ValidateNested,
+} from 'class-validator';
+import { IsDuration, IsStringMap } from './validators.js';
+
+/**
+ * The typed configuration tree (SPEC §4). YAML keys are kebab-case; each class maps them to
+ * camelCase properties with `@Expose({ name })`. Maps keyed by an id (`clients.<id>`,
+ * `users.<username>`, …) are plain records here and validated entry by entry by
+ * {@link parseConfiguration}, which prefixes every message with the entry's key path.
+ */
+
+export class UrlsConfig {
+  @IsString({ message: 'must be a string' })
+  @Matches(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, { message: 'must be an absolute http(s) URL without query or fragment' })
+  root: string;
+}
+
+export class AudienceConfig {
+  @Expose({ name: 'token-audience' })
+  @IsOptional() @IsString({ message: 'must be a string' }) @IsNotEmpty({ message: 'must not be empty' })
+  tokenAudience?: string;
+}
+
+export class ScopeConfig {
+  @IsOptional() @IsString({ message: 'must be a string' })
+  audience?: string;
+
+  @IsOptional() @IsString({ message: 'must be a string' })
+  description?: string;
+}
+
+/** Every client key but the id; also the shape of a client template. */
+export class ClientConfig {
+  @IsOptional() @IsString({ message: 'must be a string' })
+  name?: string;
+
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  public?: boolean;
+
+  @IsOptional() @IsString({ message: 'must be a string' }) @IsNotEmpty({ message: 'must not be empty' })
+  secret?: string;
+
+  @Expose({ name: 'allowed-redirect-uris' })
+  @IsOptional() @IsArray({ message: 'must be a list of URIs' })
+  @IsString({ each: true, message: 'must be a list of strings' })
+  allowedRedirectUris?: string[];
+
+  @Expose({ name: 'allowed-grant-types' })
+  @IsOptional() @IsArray({ message: 'must be a list of grant types' })
+  @IsString({ each: true, message: 'must be a list of strings' })
+  allowedGrantTypes?: string[];
+
+  @Expose({ name: 'allowed-scopes' })
+  @IsOptional() @IsArray({ message: 'must be a list of scopes' })
+  @IsString({ each: true, message: 'must be a list of strings' })
+  allowedScopes?: string[];
+
+  @Expose({ name: 'default-scopes' })
+  @IsOptional() @IsArray({ message: 'must be a list of scopes' })
+  @IsString({ each: true, message: 'must be a list of strings' })
+  defaultScopes?: string[];
+
+  @IsOptional() @IsString({ message: 'must be a string' })
+  audience?: string;
+
+  @IsOptional() @IsString({ message: 'must be a string' })
+  template?: string;
+
+  @IsOptional() @IsStringMap({ message: 'must be a mapping of names to URIs' })
+  uris?: Record<string, string>;
+}
+
+export class TemplatesConfig {
+  @IsOptional() @IsObject({ message: 'must be a mapping of template names to client settings' })
+  clients?: Record<string, unknown>;
+}
+
+export class UserConfig {
+  @IsString({ message: 'must be a bcrypt hash' })
+  @Matches(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, { message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$); create one with `npm run hash-secret`' })
+  password: string;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping of claim names to values' })
+  claims?: Record<string, unknown>;
+}
+
+export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+export class KeyConfig {
+  @IsString({ message: 'must be a string (the kid)' }) @IsNotEmpty({ message: 'must not be empty' })
+  id: string;
+
+  @IsOptional() @IsIn(SIGNING_ALGORITHMS as unknown as string[], { message: `must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+  algorithm?: SigningAlgorithm;
+
+  @Expose({ name: 'private-key' })
+  @IsOptional() @IsString({ message: 'must be PKCS#8 PEM text or a JWK (JSON)' })
+  privateKey?: string;
+
+  @Expose({ name: 'private-key-file' })
+  @IsOptional() @IsString({ message: 'must be a file path' })
+  privateKeyFile?: string;
+}
+
+export class KeysConfig {
+  @Expose({ name: 'access-token' })
+  @IsOptional() @IsArray({ message: 'must be a list of keys' })
+  @ValidateNested({ each: true }) @Type(() => KeyConfig)
+  accessToken?: KeyConfig[];
+
+  @Expose({ name: 'id-token' })
+  @IsOptional() @IsArray({ message: 'must be a list of keys' })
+  @ValidateNested({ each: true }) @Type(() => KeyConfig)
+  idToken?: KeyConfig[];
+}
+
+export class LifespanConfig {
+  @IsOptional() @IsDuration()
+  lifespan?: string;
+}
+
+export class RefreshTokenConfig extends LifespanConfig {
+  @Expose({ name: 'reuse-grace' })
+  @IsOptional() @IsDuration()
+  reuseGrace?: string;
+}
+
+export class TokenConfig {
+  @Expose({ name: 'access-token' })
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => LifespanConfig)
+  accessToken?: LifespanConfig;
+
+  @Expose({ name: 'refresh-token' })
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => RefreshTokenConfig)
+  refreshToken?: RefreshTokenConfig;
+
+  @Expose({ name: 'authorization-code' })
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => LifespanConfig)
+  authorizationCode?: LifespanConfig;
+}
+
+export const STORE_TYPES = ['memory', 'redis'] as const;
+
+export class StoreConfig {
+  @IsOptional() @IsIn(STORE_TYPES as unknown as string[], { message: `must be one of ${STORE_TYPES.join(', ')}` })
+  type?: (typeof STORE_TYPES)[number];
+
+  @IsOptional() @IsString({ message: 'must be a string' })
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  url?: string;
+
+  @Expose({ name: 'key-prefix' })
+  @IsOptional() @IsString({ message: 'must be a string' })
+  keyPrefix?: string;
+}
+
+/** The root of the configuration tree. Sections with ids as keys stay raw here (see above). */
+export class RootConfig {
+  @IsObject({ message: 'is required: a mapping with `root`, the public base URL and issuer' })
+  @ValidateNested() @Type(() => UrlsConfig)
+  urls: UrlsConfig;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping of audience ids' })
+  audiences?: Record<string, unknown>;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping of scope ids' })
+  scopes?: Record<string, unknown>;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => TemplatesConfig)
+  templates?: TemplatesConfig;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping of client ids' })
+  clients?: Record<string, unknown>;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping of usernames' })
+  users?: Record<string, unknown>;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => KeysConfig)
+  keys?: KeysConfig;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => TokenConfig)
+  token?: TokenConfig;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => StoreConfig)
+  store?: StoreConfig;
+}

@@ -1,0 +1,19 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { isDuration } from './duration.js';
+import { isPlainObject } from './config-files.js';
+
+export function IsDuration(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({
+    name: 'isDuration',
+    validator: { validate: (value) => isDuration(value) },
+  }, { message: 'must be a duration such as 60s, 15m, 12h or 30d', ...options });
+}
+
+export function IsStringMap(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStringMap',
+    validator: {
+      validate: (value) => isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string'),
+    },
+  }, options);
+}
