@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule, AppOptions } from './app.module.js';
+import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
+import { registerHttpSetup } from './common/http-setup.js';
+import { LoadedConfiguration } from './config/load-configuration.js';
+import { JsonLogger } from './observability/json-logger.js';
+import { registerRequestLog } from './observability/request-log.js';
+
+export interface CreateAppOptions extends AppOptions {
+  logger?: JsonLogger | false;
+}
+
+/**
+ * Builds the Nest application on the Fastify adapter with the HTTP behaviour every route shares
+ * (strict form parsing, 64 KiB body limit, OAuth error rendering, request log). Used by
+ * `main.ts` and by the e2e tests, so both run the same app.
+ */
+export async function createApp(configuration: LoadedConfiguration, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger === undefined ? new JsonLogger() : options.logger;
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+  });
+  registerHttpSetup(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(configuration, options), adapter, {
+    bodyParser: false,
+    logger: logger === false ? false : logger,
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new OAuthExceptionFilter());
+  if (logger) registerRequestLog(adapter.getInstance(), logger.pino);
+  for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');
+  await app.init();
+  return app;
+}

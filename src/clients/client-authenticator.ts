@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FormBody } from '../common/form-body.js';
+import { OAuthError } from '../common/oauth-error.js';
+import { Client } from './client.js';
+import { ClientRegistry } from './client-registry.js';
+import { SecretVerifier } from './secret-verifier.js';
+
+export const CLIENT_AUTH_REALM = 'sympauthy';
+
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface AuthenticatedClient {
+  client: Client;
+  method: ClientAuthenticationMethod;
+}
+
+interface Credentials {
+  clientId: string;
+  secret: string | undefined;
+  method: ClientAuthenticationMethod;
+}
+
+/**
+ * Client authentication at the token, introspection and revocation endpoints (SPEC §1):
+ * confidential clients with `client_secret_basic` or `client_secret_post`, public clients with
+ * `none` (a `client_id` alone). Exactly one method per request (RFC 6749 §2.3).
+ */
+@Injectable()
+export class ClientAuthenticator {
+  constructor(
+    private readonly registry: ClientRegistry,
+    @Inject(SecretVerifier) private readonly verifier: SecretVerifier,
+  ) {}
+
+  async authenticate(authorization: string | undefined, body: FormBody): Promise<AuthenticatedClient> {
+    const credentials = this.extractCredentials(authorization, body);
+    const basicTried = credentials.method === 'client_secret_basic';
+    const fail = (description: string) => OAuthError.invalidClient(description, basicTried, CLIENT_AUTH_REALM);
+
+    const client = this.registry.find(credentials.clientId);
+    if (!client) throw fail('client authentication failed');
+    if (client.isPublic) {
+      if (credentials.secret !== undefined) throw fail('a public client must not send a client secret');
+      return { client, method: 'none' };
+    }
+    if (credentials.secret === undefined || !client.secret) throw fail('client authentication failed: a confidential client must send its secret');
+    if (!(await this.verifier.verify(client.id, credentials.secret, client.secret))) throw fail('client authentication failed');
+    return { client, method: credentials.method };
+  }
+
+  private extractCredentials(authorization: string | undefined, body: FormBody): Credentials {
+    const bodyId = body.get('client_id');
+    const bodySecret = body.get('client_secret');
+    if (authorization !== undefined && /^basic(\s|$)/i.test(authorization)) {
+      const basic = parseBasic(authorization);
+      if (!basic) throw OAuthError.invalidClient('malformed HTTP Basic credentials', true, CLIENT_AUTH_REALM);
+      if (bodySecret !== undefined) {
+        throw OAuthError.invalidRequest('use one client authentication method: HTTP Basic or client_secret in the body, not both');
+      }
+      if (bodyId !== undefined && bodyId !== basic.clientId) {
+        throw OAuthError.invalidRequest('client_id in the body differs from the HTTP Basic client');
+      }
+      return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' };
+    }
+    if (bodyId === undefined || bodyId === '') {
+      throw OAuthError.invalidClient('client authentication is required: send client_id (and client_secret for a confidential client)', false, CLIENT_AUTH_REALM);
+    }
+    return { clientId: bodyId, secret: bodySecret, method: bodySecret === undefined ? 'none' : 'client_secret_post' };
+  }
+}
+
+/**
+ * `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1: the id
+ * and secret are form-urlencoded before being used as user name and password).
+ */
+export function parseBasic(header: string): { clientId: string; secret: string } | undefined {
+  const match = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    const clientId = formDecode(decoded.slice(0, colon));
+    const secret = formDecode(decoded.slice(colon + 1));
+    return { clientId, secret };
+  } catch {
+    return undefined;
+  }
+}
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { ConfigErrors, keyPath } from '../config/config-errors.js';
+import { ParsedConfiguration } from '../config/parse-configuration.js';
+import { ClientConfig } from '../config/sympauthy-config.js';
+import { DEFAULT_AUDIENCE, ScopeRegistry } from '../scopes/scope-registry.js';
+import { Client, ClientSecret, GRANT_TYPES, GrantType } from './client.js';
+import { redirectUriProblem } from './redirect-uri-matcher.js';
+
+export const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+const DEFAULT_TEMPLATE = 'default';
+const CONFIDENTIAL_DEFAULT_GRANTS: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+const PUBLIC_DEFAULT_GRANTS: GrantType[] = ['authorization_code', 'refresh_token'];
+/** `${urls.root}` or `${client.uris.<key>}` inside a redirect URI. */
+const CONFIG_REFERENCE = /\$\{([^{}]*)\}/g;
+
+/** Read-only registry of the configured clients, looked up by `client_id`. */
+export class ClientRegistry {
+  private constructor(private readonly clients: ReadonlyMap<string, Client>) {}
+
+  /** A registry over ready-made clients (tests and extension modules). */
+  static of(clients: Client[]): ClientRegistry {
+    return new ClientRegistry(new Map(clients.map((c) => [c.id, c])));
+  }
+
+  /**
+   * Applies every rule of SPEC §1 to the configured clients, adding one message per problem to
+   * `errors`. Clients with problems are left out of the registry (startup fails anyway).
+   */
+  static build(
+    config: Pick<ParsedConfiguration, 'clients' | 'clientTemplates' | 'users' | 'urls'>,
+    scopes: ScopeRegistry,
+    errors: ConfigErrors,
+  ): ClientRegistry {
+    const clients = new Map<string, Client>();
+    for (const [id, own] of config.clients) {
+      const before = errors.list.length;
+      const client = buildClient(id, own, config, scopes, errors);
+      if (client && errors.list.length === before) clients.set(id, client);
+    }
+    return new ClientRegistry(clients);
+  }
+
+  find(clientId: string): Client | undefined {
+    return this.clients.get(clientId);
+  }
+
+  get all(): Client[] {
+    return [...this.clients.values()];
+  }
+}
+
+function buildClient(
+  id: string,
+  own: ClientConfig,
+  config: Pick<ParsedConfiguration, 'clientTemplates' | 'users' | 'urls'>,
+  scopes: ScopeRegistry,
+  errors: ConfigErrors,
+): Client | undefined {
+  const path = keyPath('clients', id);
+  if (id.trim() === '') {
+    errors.add('clients', 'a client id must not be empty');
+    return undefined;
+  }
+  if (!/^[\x20-\x7E]+$/.test(id)) errors.add(path, 'a client id must be printable ASCII');
+  if (config.users.has(id)) {
+    errors.add(path, `client id equals the username ${id}: a sub must never be ambiguous (RFC 9700 §4.15)`);
+  }
+
+  // Templates: the named one, or `default` when the client names none; client keys win.
+  let template: ClientConfig | undefined;
+  if (own.template !== undefined) {
+    template = config.clientTemplates.get(own.template);
+    if (!template) errors.add(keyPath(path, 'template'), `unknown template ${own.template}`);
+  } else {
+    template = config.clientTemplates.get(DEFAULT_TEMPLATE);
+  }
+  const merged: ClientConfig = { ...stripUndefined(template ?? {}), ...stripUndefined(own) };
+
+  const isPublic = merged.public ?? false;
+  const secret = checkSecret(path, isPublic, merged.secret, errors);
+
+  const grantTypes = checkGrantTypes(path, isPublic, merged.allowedGrantTypes, errors);
+  const uris = merged.uris ?? {};
+  const redirectUris = checkRedirectUris(path, grantTypes, merged.allowedRedirectUris, uris, config.urls.root, errors);
+
+  for (const [key, scopeList] of [['allowed-scopes', merged.allowedScopes], ['default-scopes', merged.defaultScopes]] as const) {
+    for (const scope of scopeList ?? []) {
+      if (!scopes.has(scope)) errors.add(keyPath(path, key), `unknown scope ${scope}`);
+    }
+  }
+  const allowedScopes = merged.allowedScopes && merged.allowedScopes.length > 0 ? merged.allowedScopes : scopes.ids;
+  const defaultScopes = merged.defaultScopes ?? [];
+  for (const scope of defaultScopes) {
+    if (scopes.has(scope) && !allowedScopes.includes(scope)) {
+      errors.add(keyPath(path, 'default-scopes'), `scope ${scope} is not in allowed-scopes`);
+    }
+  }
+
+  const audienceId = merged.audience ?? DEFAULT_AUDIENCE;
+  const audience = scopes.audience(audienceId);
+  if (!audience) errors.add(keyPath(path, 'audience'), `unknown audience ${audienceId}`);
+  if (!audience || !grantTypes) return undefined;
+
+  return new Client({
+    id,
+    name: merged.name ?? id,
+    isPublic,
+    secret,
+    redirectUris,
+    grantTypes,
+    allowedScopes: allowedScopes.filter((s) => scopes.has(s)),
+    defaultScopes,
+    audience,
+    uris,
+  });
+}
+
+function checkSecret(path: string, isPublic: boolean, secret: string | undefined, errors: ConfigErrors): ClientSecret | undefined {
+  if (isPublic) {
+    if (secret !== undefined) errors.add(keyPath(path, 'secret'), 'must be omitted for a public client');
+    return undefined;
+  }
+  if (secret === undefined || secret === '') {
+    errors.add(keyPath(path, 'secret'), 'is required for a confidential client (set public: true for a client that cannot keep a secret)');
+    return undefined;
+  }
+  if (BCRYPT_HASH.test(secret)) return { kind: 'bcrypt', hash: secret };
+  if (/^\$2[aby]\$/.test(secret)) {
+    errors.add(keyPath(path, 'secret'), 'looks like a bcrypt hash but is malformed');
+    return undefined;
+  }
+  return { kind: 'plain', sha256: createHash('sha256').update(secret, 'utf8').digest() };
+}
+
+function checkGrantTypes(path: string, isPublic: boolean, configured: string[] | undefined, errors: ConfigErrors): GrantType[] | undefined {
+  const grantPath = keyPath(path, 'allowed-grant-types');
+  if (configured === undefined) return isPublic ? PUBLIC_DEFAULT_GRANTS : CONFIDENTIAL_DEFAULT_GRANTS;
+  let ok = true;
+  for (const type of configured) {
+    if (!(GRANT_TYPES as readonly string[]).includes(type)) {
+      errors.add(grantPath, `unknown grant type ${type} (allowed: ${GRANT_TYPES.join(', ')})`);
+      ok = false;
+    }
+  }
+  if (configured.length === 0) {
+    errors.add(grantPath, 'must list at least one grant type');
+    ok = false;
+  }
+  if (isPublic && configured.includes('client_credentials')) {
+    errors.add(grantPath, 'client_credentials is never allowed for a public client');
+    ok = false;
+  }
+  if (configured.includes('refresh_token') && !configured.includes('authorization_code')) {
+    errors.add(grantPath, 'refresh_token requires authorization_code');
+    ok = false;
+  }
+  return ok ? [...new Set(configured as GrantType[])] : undefined;
+}
+
+function checkRedirectUris(
+  path: string,
+  grantTypes: GrantType[] | undefined,
+  configured: string[] | undefined,
+  uris: Record<string, string>,
+  root: string,
+  errors: ConfigErrors,
+): string[] {
+  const uriPath = keyPath(path, 'allowed-redirect-uris');
+  const list = configured ?? [];
+  const codeAllowed = grantTypes?.includes('authorization_code') ?? false;
+  if (grantTypes && codeAllowed && list.length === 0) {
+    errors.add(uriPath, 'at least one redirect URI is required when authorization_code is allowed' +
+      (configured === undefined ? ' (it is by default; set allowed-grant-types: [client_credentials] for a service account)' : ''));
+  }
+  if (grantTypes && !codeAllowed && list.length > 0) {
+    errors.add(uriPath, 'must be omitted for a client without authorization_code');
+  }
+  const resolved: string[] = [];
+  list.forEach((template, i) => {
+    let failed = false;
+    const uri = template.replace(CONFIG_REFERENCE, (whole, name: string) => {
+      if (name === 'urls.root') return root.replace(/\/$/, '');
+      const m = /^client\.uris\.(.+)$/.exec(name);
+      if (m && uris[m[1]] !== undefined) return uris[m[1]];
+      failed = true;
+      errors.add(keyPath(uriPath, i), `unknown reference ${whole} (use \${urls.root} or \${client.uris.<key>})`);
+      return whole;
+    });
+    if (failed) return;
+    const problem = redirectUriProblem(uri);
+    if (problem) errors.add(keyPath(uriPath, i), problem);
+    else if (!resolved.includes(uri)) resolved.push(uri);
+  });
+  return resolved;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,74 @@
+import { Audience } from '../scopes/scope-registry.js';
+import { redirectUriMatches } from './redirect-uri-matcher.js';
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/**
+ * How a confidential client's secret is held: never the plain secret itself. A plain secret
+ * from configuration is kept as its SHA-256 digest (compared in constant time); a bcrypt hash is
+ * kept as configured.
+ */
+export type ClientSecret =
+  | { readonly kind: 'plain'; readonly sha256: Buffer }
+  | { readonly kind: 'bcrypt'; readonly hash: string };
+
+export interface ClientProperties {
+  id: string;
+  name: string;
+  isPublic: boolean;
+  secret?: ClientSecret;
+  redirectUris: string[];
+  grantTypes: GrantType[];
+  /** Resolved: every configured scope when the configuration left `allowed-scopes` empty. */
+  allowedScopes: string[];
+  defaultScopes: string[];
+  audience: Audience;
+  uris: Record<string, string>;
+}
+
+/** An immutable, validated client (SPEC §1). */
+export class Client {
+  readonly id: string;
+  readonly name: string;
+  readonly isPublic: boolean;
+  readonly secret?: ClientSecret;
+  readonly redirectUris: readonly string[];
+  readonly grantTypes: ReadonlySet<GrantType>;
+  readonly allowedScopes: ReadonlySet<string>;
+  readonly defaultScopes: readonly string[];
+  readonly audience: Audience;
+  readonly uris: Readonly<Record<string, string>>;
+
+  constructor(props: ClientProperties) {
+    this.id = props.id;
+    this.name = props.name;
+    this.isPublic = props.isPublic;
+    this.secret = props.secret;
+    this.redirectUris = Object.freeze([...props.redirectUris]);
+    this.grantTypes = new Set(props.grantTypes);
+    this.allowedScopes = new Set(props.allowedScopes);
+    this.defaultScopes = Object.freeze([...props.defaultScopes]);
+    this.audience = props.audience;
+    this.uris = Object.freeze({ ...props.uris });
+    Object.freeze(this);
+  }
+
+  get isConfidential(): boolean {
+    return !this.isPublic;
+  }
+
+  allowsGrant(grantType: string): boolean {
+    return this.grantTypes.has(grantType as GrantType);
+  }
+
+  /** The registered redirect URI that `requested` matches, if any (exact, loopback port aside). */
+  matchRedirectUri(requested: string): string | undefined {
+    return this.redirectUris.find((registered) => redirectUriMatches(registered, requested));
+  }
+
+  /** Public shape for logs and debugging: never the secret. */
+  toJSON(): Record<string, unknown> {
+    return { id: this.id, public: this.isPublic, grantTypes: [...this.grantTypes] };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Redirect URI matching (SPEC §1): exact string comparison (OAuth 2.1 §7.5.3), no prefix,
+ * pattern or normalisation. Single exception, RFC 8252 §7.3: for `http`/`https` URIs whose host
+ * is the loopback IP literal `127.0.0.1` or `[::1]`, the port is ignored (native apps listen on
+ * an ephemeral port). Not for `localhost`, not for custom schemes.
+ */
+const LOOPBACK = /^(https?:\/\/)(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?([/?][^#]*)?$/;
+
+export function redirectUriMatches(registered: string, requested: string): boolean {
+  if (registered === requested) return true;
+  const reg = LOOPBACK.exec(registered);
+  if (!reg) return false;
+  const req = LOOPBACK.exec(requested);
+  if (!req) return false;
+  return reg[1] === req[1] && reg[2] === req[2] && (reg[4] ?? '') === (req[4] ?? '');
+}
+
+/** Checks a configured redirect URI: absolute (has a scheme), parsable, no fragment. */
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.includes('#')) return `${uri} must not contain a fragment`;
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) return `${uri} is not an absolute URI`;
+  try {
+    new URL(uri);
+  } catch {
+    return `${uri} is not a valid absolute URI`;
+  }
+  if (/\s/.test(uri)) return `${uri} must not contain white space`;
+  return undefined;
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { ConfigService } from '@nestjs/config';
+import { createApp } from './app.factory.js';
+import { ConfigurationError } from './config/config-errors.js';
+import { ListenerConfig, validateListenerEnv } from './config/listener-config.js';
+import { loadConfiguration } from './config/load-configuration.js';
+import { Readiness } from './health/readiness.js';
+import { JsonLogger } from './observability/json-logger.js';
+
+/**
+ * Starts the server: validate the whole configuration (exit 2 with every problem listed),
+ * build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once, keep serving
+ * for the drain delay, stop accepting connections, finish requests in flight, exit 0.
+ */
+async function main(): Promise<void> {
+  const logger = new JsonLogger();
+  let configuration;
+  try {
+    validateListenerEnv(process.env);
+    configuration = loadConfiguration();
+  } catch (e) {
+    if (e instanceof ConfigurationError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const app = await createApp(configuration, { logger });
+  const listener = app.get(ConfigService).get<ListenerConfig>('listener')!;
+  await app.listen({ port: listener.port, host: listener.host });
+  logger.log(`listening on ${listener.host}:${listener.port}, issuer ${configuration.issuer}, ` +
+    `${configuration.clients.all.length} client(s), store ${configuration.parsed.store.type}`, 'Bootstrap');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.get(Readiness).startDraining();
+    logger.log(`${signal}: not ready, draining for ${listener.drainDelayMs} ms`, 'Shutdown');
+    setTimeout(() => {
+      app.close().then(
+        () => { logger.log('stopped', 'Shutdown'); process.exit(0); },
+        (e: unknown) => { logger.error(`shutdown failed: ${String(e)}`, 'Shutdown'); process.exit(1); },
+      );
+    }, listener.drainDelayMs).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`fatal: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

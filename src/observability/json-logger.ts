@@ -1,0 +1,55 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger as PinoLogger } from 'pino';
+
+/**
+ * Structured JSON log lines (one object per line) for Nest's own messages and the request log.
+ * Nothing here logs request bodies, headers or query strings, so secrets, passwords, codes and
+ * tokens never reach a line; the redaction list is a second line of defence for fields an
+ * extension might log by mistake.
+ */
+export const REDACTED_FIELDS = [
+  'password', 'secret', 'client_secret', 'code', 'code_verifier', 'access_token', 'refresh_token', 'id_token',
+  'token', 'authorization', 'cookie', '*.password', '*.secret', '*.client_secret', '*.code', '*.code_verifier',
+  '*.access_token', '*.refresh_token', '*.id_token', '*.token', '*.authorization', '*.cookie',
+];
+
+export function createPino(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
+  return pino({
+    level,
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } }, destination);
+}
+
+export class JsonLogger implements LoggerService {
+  constructor(readonly pino: PinoLogger = createPino()) {}
+
+  log(message: unknown, context?: string): void {
+    this.pino.info({ context }, stringify(message));
+  }
+
+  error(message: unknown, traceOrContext?: string, context?: string): void {
+    this.pino.error({ context: context ?? traceOrContext }, stringify(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.pino.warn({ context }, stringify(message));
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.pino.debug({ context }, stringify(message));
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.pino.trace({ context }, stringify(message));
+  }
+
+  fatal(message: unknown, context?: string): void {
+    this.pino.fatal({ context }, stringify(message));
+  }
+}
+
+function stringify(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { FormBody } from '../common/form-body.js';
+
+/**
+ * One JSON line per request: request id, method, path (never the query string), status,
+ * duration, and for OAuth endpoints the client id, grant type and outcome (the OAuth error code).
+ * No header, body value or token is ever logged.
+ */
+export function registerRequestLog(fastify: FastifyInstance, log: PinoLogger): void {
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"error":"')) {
+      (request as RequestWithOutcome).oauthError = payload.slice(10, payload.indexOf('"', 10));
+    }
+    return payload;
+  });
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body instanceof FormBody ? request.body : undefined;
+    const client = (request as RequestWithOutcome).authenticatedClient?.client.id;
+    const path = request.url.split('?')[0];
+    log.info({
+      reqId: request.id,
+      method: request.method,
+      path: path.length > 200 ? path.slice(0, 200) : path,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      clientId: client,
+      grantType: safe(body?.get('grant_type')),
+      outcome: (request as RequestWithOutcome).oauthError ?? (reply.statusCode < 400 ? 'ok' : 'error'),
+    }, 'request');
+  });
+}
+
+interface RequestWithOutcome extends FastifyRequest {
+  oauthError?: string;
+  authenticatedClient?: { client: { id: string } };
+}
+
+function safe(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.replace(/[^\x21-\x7E]/g, '?').slice(0, 80);
+}

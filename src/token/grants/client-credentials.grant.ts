@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { Client } from '../../clients/client.js';
+import { ScopeRegistry } from '../../scopes/scope-registry.js';
+import { grantScopes } from '../../scopes/scope-policy.js';
+import { AccessTokenIssuer } from '../access-token-issuer.js';
+import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
+
+/**
+ * Client credentials grant (RFC 6749 §4.4, SPEC §2): confidential clients only, scope filtered
+ * by `allowed-scopes` (absent → `default-scopes`), `sub` is the client id, no refresh token.
+ */
+@Injectable()
+@TokenGrant('client_credentials')
+export class ClientCredentialsGrant implements GrantHandler {
+  constructor(
+    private readonly scopes: ScopeRegistry,
+    private readonly accessTokens: AccessTokenIssuer,
+  ) {}
+
+  isAllowedFor(client: Client): boolean {
+    return client.isConfidential && client.allowsGrant('client_credentials');
+  }
+
+  async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
+    const client = authenticated.client;
+    const scopes = grantScopes(this.scopes, client, params.get('scope'));
+    const token = this.accessTokens.issue({ client, subject: client.id, scopes });
+    return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn, scope: scopes.join(' ') };
+  }
+}
