@@ -5,7 +5,11 @@ import { LoadedConfiguration } from './config/load-configuration.js';
 import { OidcDiscoveryModule } from './discovery/discovery.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { AuthorizeModule } from './authorize/authorize.module.js';
+import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { StoreModule } from './store/store.module.js';
+import { UsersModule } from './users/users.module.js';
 import { TokenModule } from './token/token.module.js';
 
 export interface AppOptions {
@@ -23,10 +27,14 @@ export class AppModule {
       imports: [
         SympauthyConfigModule.forRoot(configuration, options.env),
         HealthModule,
+        StoreModule.forRoot(configuration, options.extensions ?? []),
+        UsersModule.forRoot(options.extensions ?? []),
         ScopesModule,
         ClientsModule,
         KeysModule,
         TokenModule,
+        AuthorizeModule,
+        UserInfoModule,
         OidcDiscoveryModule,
         ...(options.extensions ?? []),
       ],

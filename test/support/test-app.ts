@@ -9,8 +9,9 @@ import { LoadedConfiguration, loadConfiguration } from '../../src/config/load-co
 import { JsonLogger, createPino } from '../../src/observability/json-logger.js';
 
 export const TEST_ROOT = 'http://issuer.test';
-/** bcrypt (cost 4) of `alice-password`, made once for the tests. */
 export const ALICE_PASSWORD = 'alice-password';
+/** bcrypt (cost 4) of {@link ALICE_PASSWORD}, made once for the tests. */
+export const ALICE_HASH = '$2b$04$j6z0SLknq3hgXOZ.EujfCO.zEv3nCL8e5uhPmURfObpNapo6ZWEUe';
 
 /** Writes a YAML config file into a fresh temp dir and returns its path. */
 export function writeConfig(config: Record<string, unknown> | string, name = 'sympauthy.yml'): string {
@@ -28,6 +29,9 @@ export function baseConfig(overrides: Record<string, unknown> = {}): Record<stri
       'web-app': { secret: 'web-secret', 'allowed-redirect-uris': ['https://app.test/callback'] },
       spa: { public: true, 'allowed-redirect-uris': ['http://127.0.0.1/callback'] },
       'svc': { secret: 'svc-secret', 'allowed-grant-types': ['client_credentials'] },
+    },
+    users: {
+      alice: { password: ALICE_HASH, claims: { name: 'Alice Example', email: 'alice@example.com', email_verified: true, phone_number: '+33 1 23 45 67 89' } },
     },
     ...overrides,
   };

@@ -1,0 +1,71 @@
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FormBody } from '../../common/form-body.js';
+import { OAuthError } from '../../common/oauth-error.js';
+import { AccessTokenVerifier } from '../../token/access-token-verifier.js';
+import { USER_DIRECTORY } from '../../users/user-directory.js';
+import type { UserDirectory } from '../../users/user-directory.js';
+import { claimsForScopes } from '../claims-by-scope.js';
+
+const REALM = 'sympauthy';
+
+/**
+ * `GET`/`POST /api/openid/userinfo` (OIDC Core §5.3): a bearer access token with `openid`
+ * returns `sub` and the claims of the granted scopes. The token comes in the Authorization
+ * header (or, for POST, the form body, RFC 6750 §2.2) — never in the query string.
+ */
+@Controller('api/openid')
+export class UserInfoController {
+  constructor(
+    private readonly accessTokens: AccessTokenVerifier,
+    @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
+  ) {}
+
+  @Get('userinfo')
+  async get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    return this.userinfo(request, reply);
+  }
+
+  @Post('userinfo')
+  @HttpCode(200)
+  async post(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    return this.userinfo(request, reply);
+  }
+
+  private async userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
+    void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    const token = bearerToken(request);
+    const claims = await this.accessTokens.verifyActive(token);
+    if (!claims) throw invalidToken('the access token is invalid, expired or revoked');
+    const scopes = claims.scope.split(' ');
+    if (!scopes.includes('openid')) {
+      throw new OAuthError('insufficient_scope', 'the access token was not granted the openid scope', 403,
+        { 'WWW-Authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="openid"` });
+    }
+    const user = await this.users.findById(claims.sub);
+    if (!user) throw invalidToken('the user no longer exists');
+    return { ...claimsForScopes(user.claims, scopes), sub: user.id };
+  }
+}
+
+function bearerToken(request: FastifyRequest): string {
+  if (request.url.includes('access_token=')) {
+    throw OAuthError.invalidRequest('bearer tokens are not accepted in the query string (RFC 9700 §2.4.1)');
+  }
+  const header = request.headers.authorization;
+  const body = request.body instanceof FormBody ? request.body : undefined;
+  if (body?.problem) throw OAuthError.invalidRequest(body.problem);
+  const fromBody = body?.get('access_token');
+  if (header !== undefined) {
+    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+    if (!match) throw invalidToken('the Authorization header must be "Bearer <access token>"');
+    if (fromBody !== undefined) throw OAuthError.invalidRequest('send the access token once: header or body, not both');
+    return match[1];
+  }
+  if (fromBody) return fromBody;
+  throw new OAuthError('invalid_request', 'an access token is required', 401, { 'WWW-Authenticate': `Bearer realm="${REALM}"` });
+}
+
+function invalidToken(description: string): OAuthError {
+  return new OAuthError('invalid_token', description, 401, { 'WWW-Authenticate': `Bearer realm="${REALM}", error="invalid_token"` });
+}
