@@ -6,6 +6,7 @@ import { OidcDiscoveryModule } from './discovery/discovery.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { StoreModule } from './store/store.module.js';
 import { TokenModule } from './token/token.module.js';
 
 export interface AppOptions {
@@ -23,6 +24,7 @@ export class AppModule {
       imports: [
         SympauthyConfigModule.forRoot(configuration, options.env),
         HealthModule,
+        StoreModule.forRoot(configuration, options.extensions ?? []),
         ScopesModule,
         ClientsModule,
         KeysModule,
