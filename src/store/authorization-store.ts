@@ -7,6 +7,11 @@
  * Bound through the {@link AUTHORIZATION_STORE} DI token: a team replaces it by adding a Nest
  * module that exports that token (see README, Extending). Every implementation must pass the
  * contract suite in `test/store-contract.ts`.
+ *
+ * Common rules: every `ttlMs` is a positive number of milliseconds on the store's clock; an entry
+ * is gone once its TTL has passed. Records are copied in and out: mutating an object after
+ * saving it, or one returned by a read, never changes what is stored. A write the backend cannot
+ * take (full, unreachable) rejects; it never drops another live entry to make room.
  */
 export const AUTHORIZATION_STORE = Symbol.for('sympauthy.AuthorizationStore');
 
@@ -83,30 +88,52 @@ export interface AuthorizationStore {
 
   /** Stores an authorization code by its hash, for `ttlMs`. */
   saveCode(codeHash: string, record: AuthorizationCodeRecord, ttlMs: number): Promise<void>;
-  /** Atomically marks the code spent; exactly one concurrent caller gets `consumed`. */
+  /**
+   * Atomically marks the code spent; exactly one concurrent caller gets `consumed`, the others
+   * `replayed` with the same record until the code's TTL ends, then `missing`.
+   */
   consumeCode(codeHash: string): Promise<CodeConsumption>;
 
   /** Creates a family whose current token is `family.currentHash`; it expires after `ttlMs`. */
   createFamily(family: RefreshFamily, ttlMs: number): Promise<void>;
   /**
-   * Atomic rotation with reuse detection: exactly one of concurrent callers presenting the
-   * same current token gets `rotated` (outside the grace); the family's expiry is renewed to
-   * `ttlMs` from now.
+   * Atomic rotation with reuse detection, for a live, non-revoked family:
+   * - `presentedHash` is current → `rotated`: previous = current, `rotatedAt` = `nowMs`,
+   *   current = `nextHash`;
+   * - `presentedHash` is the previous one and `nowMs - rotatedAt <= graceMs` with `graceMs > 0`
+   *   → `rotated`: current = `nextHash` (previous and `rotatedAt` unchanged, so the grace never
+   *   stretches; the token issued by the earlier rotation is dead: one live token at a time);
+   * - any other hash → `reused`: the family is revoked, and its grant too for `grantTtlMs`
+   *   (its access tokens introspect as inactive).
+   * A missing, expired or revoked family → `invalid`. On `rotated` the family's expiry is renewed
+   * to `ttlMs` from now. With `graceMs` 0, exactly one of concurrent callers presenting the same
+   * current token gets `rotated`.
    */
-  rotateRefreshToken(familyId: string, presentedHash: string, nextHash: string, nowMs: number, graceMs: number, ttlMs: number): Promise<RotationOutcome>;
+  rotateRefreshToken(familyId: string, presentedHash: string, nextHash: string, nowMs: number, graceMs: number, ttlMs: number, grantTtlMs: number): Promise<RotationOutcome>;
   findFamily(familyId: string): Promise<RefreshFamily | undefined>;
-  /** Revokes a family and its grant (its access tokens introspect as inactive); idempotent. */
+  /**
+   * Revokes a family and its grant for `grantTtlMs` (its access tokens introspect as inactive);
+   * idempotent. The family keeps its expiry. Unknown or expired family: nothing to do.
+   */
   revokeFamily(familyId: string, grantTtlMs: number): Promise<void>;
 
-  /** Marks a grant revoked for `ttlMs` (at least the access-token lifespan). */
+  /**
+   * Marks a grant revoked for `ttlMs` (at least the access-token lifespan). A revocation is
+   * extended, never shortened, by a later call with a shorter TTL.
+   */
   revokeGrant(grantId: string, ttlMs: number): Promise<void>;
-  /** Marks one access token revoked until it would have expired. */
+  /** Marks one access token revoked until it would have expired; extended, never shortened. */
   revokeAccessToken(jti: string, ttlMs: number): Promise<void>;
   /** Is this access token revoked, directly or through its grant? One round trip. */
   isAccessTokenRevoked(jti: string, grantId: string | undefined): Promise<boolean>;
 
-  /** Counts a failed sign-in under `key` within a sliding window; returns the count. */
+  /**
+   * Counts a failed sign-in under `key` and returns the new count. The window restarts at each
+   * failure: the count falls back to 0 once `windowMs` has passed without a failure
+   * (Redis: INCR + PEXPIRE).
+   */
   recordFailure(key: string, windowMs: number): Promise<number>;
+  /** The current count under `key`; 0 when none or the window has passed. */
   failureCount(key: string): Promise<number>;
   clearFailures(key: string): Promise<void>;
 
