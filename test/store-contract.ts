@@ -38,13 +38,20 @@ export function describeAuthorizationStoreContract(name: string, createStore: St
     afterEach(async () => t.close());
 
     describe('pending authorizations', () => {
-      it('saves, finds and deletes a pending request', async () => {
+      it('saves, finds and takes a pending request once', async () => {
         await store.savePending('p1', pendingRequest(), LONG_TTL);
         expect(await store.findPending('p1')).toEqual(pendingRequest());
         expect(await store.findPending('p2')).toBeUndefined();
-        await store.deletePending('p1');
+        expect(await store.takePending('p1')).toBe(true);
         expect(await store.findPending('p1')).toBeUndefined();
-        await expect(store.deletePending('p1')).resolves.toBeUndefined();
+        expect(await store.takePending('p1')).toBe(false);
+        expect(await store.takePending('never-saved')).toBe(false);
+      });
+
+      it('lets exactly one of 20 concurrent callers take a pending request', async () => {
+        await store.savePending('p1', pendingRequest(), LONG_TTL);
+        const taken = await Promise.all(Array.from({ length: 20 }, () => store.takePending('p1')));
+        expect(taken.filter(Boolean)).toHaveLength(1);
       });
 
       it('forgets a pending request once its TTL has passed', async () => {

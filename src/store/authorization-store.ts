@@ -84,7 +84,11 @@ export interface AuthorizationStore {
   /** Pending authorization requests (sign-in in progress), short-lived. */
   savePending(id: string, pending: PendingAuthorization, ttlMs: number): Promise<void>;
   findPending(id: string): Promise<PendingAuthorization | undefined>;
-  deletePending(id: string): Promise<void>;
+  /**
+   * Atomically removes a pending request and says whether this caller removed it (Redis: DEL's
+   * count): exactly one of concurrent sign-in posts for one request wins and gets a code.
+   */
+  takePending(id: string): Promise<boolean>;
 
   /** Stores an authorization code by its hash, for `ttlMs`. */
   saveCode(codeHash: string, record: AuthorizationCodeRecord, ttlMs: number): Promise<void>;

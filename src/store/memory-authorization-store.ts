@@ -108,8 +108,10 @@ export class MemoryAuthorizationStore implements AuthorizationStore, OnModuleDes
     return entry && structuredClone(entry.value);
   }
 
-  async deletePending(id: string): Promise<void> {
+  async takePending(id: string): Promise<boolean> {
+    if (!this.pending.get(id)) return false;
     this.pending.delete(id);
+    return true;
   }
 
   async saveCode(codeHash: string, record: AuthorizationCodeRecord, ttlMs: number): Promise<void> {

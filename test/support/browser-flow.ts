@@ -55,16 +55,16 @@ export interface CodeResult {
 }
 
 /** GET authorize → parse the form → POST the credentials with the cookie → read the 303. */
-export async function obtainCode(t: TestApp, params: Omit<AuthorizeParams, 'code_challenge' | 'code_challenge_method'>, username = 'alice', password = 'alice-password'): Promise<CodeResult> {
+export async function obtainCode(t: TestApp, params: { client_id: string; redirect_uri: string } & Partial<Record<string, string>>, username = 'alice', password = 'alice-password'): Promise<CodeResult> {
   const { verifier, challenge } = pkcePair();
   const page = await openAuthorize(t, {
     response_type: 'code', state: 'st-' + randomBytes(4).toString('hex'), code_challenge: challenge, code_challenge_method: 'S256', ...params,
-  });
+  } as AuthorizeParams);
   if (page.status !== 200) throw new Error(`authorize answered ${page.status}: ${page.text?.slice(0, 300)} ${page.headers.location ?? ''}`);
   const form = parseSignInForm(page.text, page.headers['set-cookie']);
   const res = await submitSignIn(t, form, username, password);
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}: ${res.text?.slice(0, 300)}`);
-  const location = new URL(res.headers.location);
+  const location = new URL(String(res.headers.location));
   const code = location.searchParams.get('code');
   if (!code) throw new Error(`no code in ${res.headers.location}`);
   return { code, location, verifier, redirectUri: params.redirect_uri };

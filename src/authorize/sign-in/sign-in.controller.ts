@@ -82,7 +82,9 @@ export class SignInController {
       return;
     }
     await this.throttle.recordSuccess(username);
-    await this.store.deletePending(requestId);
+    if (!(await this.store.takePending(requestId))) {
+      throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
+    }
     const code = await this.codes.issue(pending, user.id, Math.floor(Date.now() / 1000));
     void reply
       .code(303)
