@@ -81,7 +81,8 @@ function buildClient(
 
   const grantTypes = checkGrantTypes(path, isPublic, merged.allowedGrantTypes, errors);
   const uris = merged.uris ?? {};
-  const redirectUris = checkRedirectUris(path, grantTypes, merged.allowedRedirectUris, uris, config.urls.root, errors);
+  // `urls` is absent when it failed validation (already reported): resolve what can be resolved.
+  const redirectUris = checkRedirectUris(path, grantTypes, merged.allowedGrantTypes === undefined, merged.allowedRedirectUris, uris, config.urls?.root, errors);
 
   for (const [key, scopeList] of [['allowed-scopes', merged.allowedScopes], ['default-scopes', merged.defaultScopes]] as const) {
     for (const scope of scopeList ?? []) {
@@ -160,9 +161,10 @@ function checkGrantTypes(path: string, isPublic: boolean, configured: string[] |
 function checkRedirectUris(
   path: string,
   grantTypes: GrantType[] | undefined,
+  defaultGrantTypes: boolean,
   configured: string[] | undefined,
   uris: Record<string, string>,
-  root: string,
+  root: string | undefined,
   errors: ConfigErrors,
 ): string[] {
   const uriPath = keyPath(path, 'allowed-redirect-uris');
@@ -170,7 +172,7 @@ function checkRedirectUris(
   const codeAllowed = grantTypes?.includes('authorization_code') ?? false;
   if (grantTypes && codeAllowed && list.length === 0) {
     errors.add(uriPath, 'at least one redirect URI is required when authorization_code is allowed' +
-      (configured === undefined ? ' (it is by default; set allowed-grant-types: [client_credentials] for a service account)' : ''));
+      (defaultGrantTypes ? ' (it is by default; set allowed-grant-types: [client_credentials] for a service account)' : ''));
   }
   if (grantTypes && !codeAllowed && list.length > 0) {
     errors.add(uriPath, 'must be omitted for a client without authorization_code');
@@ -179,9 +181,13 @@ function checkRedirectUris(
   list.forEach((template, i) => {
     let failed = false;
     const uri = template.replace(CONFIG_REFERENCE, (whole, name: string) => {
-      if (name === 'urls.root') return root.replace(/\/$/, '');
+      if (name === 'urls.root') {
+        if (root !== undefined) return root.replace(/\/$/, '');
+        failed = true; // urls.root itself is reported invalid
+        return whole;
+      }
       const m = /^client\.uris\.(.+)$/.exec(name);
-      if (m && uris[m[1]] !== undefined) return uris[m[1]];
+      if (m && Object.hasOwn(uris, m[1])) return uris[m[1]];
       failed = true;
       errors.add(keyPath(uriPath, i), `unknown reference ${whole} (use \${urls.root} or \${client.uris.<key>})`);
       return whole;

@@ -11,7 +11,7 @@ export function redirectUriMatches(registered: string, requested: string): boole
   const reg = LOOPBACK.exec(registered);
   if (!reg) return false;
   const req = LOOPBACK.exec(requested);
-  if (!req) return false;
+  if (!req || Number(req[3] ?? 0) > 65535) return false; // not a port: no redirect to an invalid URL
   return reg[1] === req[1] && reg[2] === req[2] && (reg[4] ?? '') === (req[4] ?? '');
 }
 

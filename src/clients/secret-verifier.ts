@@ -44,7 +44,7 @@ export class SecretVerifier {
     }
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = bcrypt.compare(presented, secret.hash).finally(() => this.inFlight.delete(key));
+      pending = bcrypt.compare(presented, nodeBcryptHash(secret.hash)).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     const ok = await pending;
@@ -53,6 +53,8 @@ export class SecretVerifier {
   }
 
   private remember(key: string): void {
+    // Concurrent verifications of one secret all remember it: re-insert it rather than evict another.
+    this.verified.delete(key);
     if (this.verified.size >= this.options.cacheMaxEntries) {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);
@@ -64,4 +66,12 @@ export class SecretVerifier {
   get cacheSize(): number {
     return this.verified.size;
   }
+}
+
+/**
+ * `$2y$` (PHP, htpasswd) is the same algorithm as `$2b$`, but the `bcrypt` package only knows
+ * `$2a$`/`$2b$` and answers `false` for every `$2y$` hash: compare those as `$2b$`.
+ */
+function nodeBcryptHash(hash: string): string {
+  return hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash;
 }

@@ -8,7 +8,8 @@ export const DEFAULT_CONFIG_FILE = 'config/sympauthy.yml';
 export function configFilesFromEnv(env: Record<string, string | undefined>): string[] {
   const raw = env.SYMPAUTHY_CONFIG?.trim();
   if (!raw) return [DEFAULT_CONFIG_FILE];
-  return raw.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+  const files = raw.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+  return files.length > 0 ? files : [DEFAULT_CONFIG_FILE];
 }
 
 /** Reads YAML (or JSON, a subset) files and deep-merges them in order, later files winning. */
@@ -41,12 +42,13 @@ export function readConfigFiles(files: string[], errors: ConfigErrors): Record<s
 
 /** Objects merge key by key; arrays and scalars from `override` replace those of `base`. */
 export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+  // fromEntries defines own properties: a `__proto__` key stays data instead of replacing the prototype.
+  const out = new Map(Object.entries(base));
   for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    const current = out.get(key);
+    out.set(key, isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -41,6 +41,7 @@ export const DEFAULT_LIFESPANS: TokenLifespans = {
  * too broken to use; callers still get every problem through `errors`.
  */
 export function parseConfiguration(tree: Record<string, unknown>, errors: ConfigErrors): ParsedConfiguration | undefined {
+  reportProtoKeys(tree, '', errors);
   const root = validateInstance(RootConfig, tree, '', errors);
   if (!root) return undefined;
   const templates = isPlainObject(root.templates) ? root.templates.clients : undefined;
@@ -60,6 +61,20 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
     },
     store: { ...(root.store ?? {}), type: root.store?.type ?? 'memory' },
   };
+}
+
+/**
+ * class-transformer silently skips a `__proto__` key (YAML and JSON keep it as an own key): it is
+ * no configuration key anywhere, so report it like any unknown key instead of ignoring it.
+ */
+function reportProtoKeys(tree: unknown, path: string, errors: ConfigErrors): void {
+  if (Array.isArray(tree)) tree.forEach((item, i) => reportProtoKeys(item, keyPath(path, i), errors));
+  else if (isPlainObject(tree)) {
+    for (const [key, value] of Object.entries(tree)) {
+      if (key === '__proto__') errors.add(keyPath(path, key), 'unknown key');
+      reportProtoKeys(value, keyPath(path, key), errors);
+    }
+  }
 }
 
 /** Validates each entry of an id-keyed section (`clients.<id>`, …); an empty entry counts as `{}`. */

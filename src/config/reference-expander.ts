@@ -24,9 +24,8 @@ export function expandReferences(tree: unknown, sources: ExpansionSources, error
   if (typeof tree === 'string') return expandString(tree, sources, errors, path);
   if (Array.isArray(tree)) return tree.map((item, i) => expandReferences(item, sources, errors, keyPath(path, i)));
   if (tree !== null && typeof tree === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(tree)) out[key] = expandReferences(value, sources, errors, keyPath(path, key));
-    return out;
+    // fromEntries defines own properties: a `__proto__` key stays data instead of replacing the prototype.
+    return Object.fromEntries(Object.entries(tree).map(([key, value]) => [key, expandReferences(value, sources, errors, keyPath(path, key))]));
   }
   return tree;
 }

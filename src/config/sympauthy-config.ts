@@ -39,7 +39,8 @@ export class ClientConfig {
   @IsOptional() @IsBoolean({ message: 'must be true or false' })
   public?: boolean;
 
-  @IsOptional() @IsString({ message: 'must be a string' }) @IsNotEmpty({ message: 'must not be empty' })
+  // An empty secret is reported by the client registry ("must be omitted" / "is required").
+  @IsOptional() @IsString({ message: 'must be a string' })
   secret?: string;
 
   @Expose({ name: 'allowed-redirect-uris' })

@@ -1,0 +1,194 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigErrors } from './config-errors.js';
+import { DEFAULT_CONFIG_FILE, configFilesFromEnv, deepMerge, readConfigFiles } from './config-files.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'config-files-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let counter = 0;
+function file(content: string, extension = 'yml'): string {
+  const path = join(dir, `config-${++counter}.${extension}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+function read(...files: string[]) {
+  const errors = new ConfigErrors();
+  const tree = readConfigFiles(files, errors);
+  return { tree, problems: errors.list };
+}
+
+describe('configFilesFromEnv', () => {
+  it('defaults to config/sympauthy.yml when SYMPAUTHY_CONFIG is unset, empty or blank', () => {
+    expect(DEFAULT_CONFIG_FILE).toBe('config/sympauthy.yml');
+    expect(configFilesFromEnv({})).toEqual(['config/sympauthy.yml']);
+    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: '' })).toEqual(['config/sympauthy.yml']);
+    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: '   ' })).toEqual(['config/sympauthy.yml']);
+  });
+
+  it('defaults to config/sympauthy.yml when the list names no file at all', () => {
+    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: ' , ,' })).toEqual(['config/sympauthy.yml']);
+  });
+
+  it('reads one file', () => {
+    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: '/etc/sympauthy/base.yml' })).toEqual(['/etc/sympauthy/base.yml']);
+  });
+
+  it('splits a comma-separated list, trims each name and keeps the order', () => {
+    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: ' base.yml, prod.yml ,secrets.json ' }))
+      .toEqual(['base.yml', 'prod.yml', 'secrets.json']);
+  });
+
+  it('ignores empty entries in the list', () => {
+    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: 'a.yml,,b.yml,' })).toEqual(['a.yml', 'b.yml']);
+  });
+});
+
+describe('readConfigFiles', () => {
+  it('reads a YAML file', () => {
+    const { tree, problems } = read(file('urls:\n  root: http://localhost:3000\nclients:\n  web:\n    public: true\n'));
+    expect(problems).toEqual([]);
+    expect(tree).toEqual({ urls: { root: 'http://localhost:3000' }, clients: { web: { public: true } } });
+  });
+
+  it('reads a JSON file', () => {
+    const { tree, problems } = read(file(JSON.stringify({ urls: { root: 'http://json.test' }, token: { 'access-token': { lifespan: '5m' } } }), 'json'));
+    expect(problems).toEqual([]);
+    expect(tree).toEqual({ urls: { root: 'http://json.test' }, token: { 'access-token': { lifespan: '5m' } } });
+  });
+
+  it('keeps bcrypt hashes and ${…} references as plain strings (expansion comes later)', () => {
+    const hash = '$2b$10$AEBwlb9ymo1FkjgyxppICeai/JpMpijrGvAP2qUQleYLLK2m.TVoq';
+    const { tree } = read(file(`a: ${hash}\nb: \${SECRET:x}\n`));
+    expect(tree).toEqual({ a: hash, b: '${SECRET:x}' });
+  });
+
+  it('merges files in order: later wins, objects merge deeply, arrays are replaced', () => {
+    const base = file([
+      'urls:',
+      '  root: http://base.test',
+      'clients:',
+      '  web:',
+      '    secret: base-secret',
+      '    allowed-redirect-uris: [https://a.test/cb, https://b.test/cb]',
+      '    allowed-scopes: [openid, profile]',
+      '  spa:',
+      '    public: true',
+      '',
+    ].join('\n'));
+    const override = file(JSON.stringify({
+      urls: { root: 'http://override.test' },
+      clients: { web: { 'allowed-redirect-uris': ['https://c.test/cb'] }, svc: { secret: 's' } },
+    }), 'json');
+    const { tree, problems } = read(base, override);
+    expect(problems).toEqual([]);
+    expect(tree).toEqual({
+      urls: { root: 'http://override.test' },
+      clients: {
+        web: { secret: 'base-secret', 'allowed-redirect-uris': ['https://c.test/cb'], 'allowed-scopes': ['openid', 'profile'] },
+        spa: { public: true },
+        svc: { secret: 's' },
+      },
+    });
+  });
+
+  it('lets a later scalar replace an object and a later object replace a scalar', () => {
+    const { tree } = read(file('a:\n  b: 1\nc: x\n'), file('a: flat\nc:\n  d: 2\n'));
+    expect(tree).toEqual({ a: 'flat', c: { d: 2 } });
+  });
+
+  it('merges three files, the last one winning', () => {
+    const { tree } = read(file('k: 1\n'), file('k: 2\n'), file('k: 3\n'));
+    expect(tree).toEqual({ k: 3 });
+  });
+
+  it('treats an empty file (or one with only comments) as an empty mapping', () => {
+    const { tree, problems } = read(file('k: 1\n'), file(''), file('# nothing here\n'));
+    expect(problems).toEqual([]);
+    expect(tree).toEqual({ k: 1 });
+  });
+
+  it('rejects duplicate keys in one YAML file', () => {
+    const path = file('clients:\n  web:\n    secret: a\n  web:\n    secret: b\n');
+    const { problems } = read(path);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(path);
+    expect(problems[0]).toMatch(/unique/i);
+  });
+
+  it('rejects duplicate keys in one JSON file', () => {
+    const path = file('{"clients": {"web": {"secret": "a"}, "web": {"secret": "b"}}}', 'json');
+    const { problems } = read(path);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/unique/i);
+  });
+
+  it('does not put the content of a duplicated key into the message', () => {
+    const { problems } = read(file('clients:\n  web:\n    secret: first-secret-value\n  web:\n    secret: second-secret-value\n'));
+    expect(problems[0]).not.toContain('secret-value');
+    expect(problems[0].split('\n')).toHaveLength(1);
+  });
+
+  it('does not treat the same key in two files as a duplicate', () => {
+    const { tree, problems } = read(file('clients:\n  web:\n    secret: a\n'), file('clients:\n  web:\n    secret: b\n'));
+    expect(problems).toEqual([]);
+    expect(tree).toEqual({ clients: { web: { secret: 'b' } } });
+  });
+
+  it('reports a YAML syntax error with the file name', () => {
+    const path = file('urls:\n  root: [unclosed\n');
+    const { problems } = read(path);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(`${path}: `)).toBe(true);
+  });
+
+  it('reports a missing file and still reads the others', () => {
+    const missing = join(dir, 'missing.yml');
+    const { tree, problems } = read(missing, file('k: 1\n'));
+    expect(problems).toEqual([`cannot read configuration file ${missing} (ENOENT)`]);
+    expect(tree).toEqual({ k: 1 });
+  });
+
+  it('reports a file that cannot be read (a directory)', () => {
+    expect(read(dir).problems).toEqual([`cannot read configuration file ${dir} (EISDIR)`]);
+  });
+
+  it('rejects a document that is not a mapping', () => {
+    const list = file('- a\n- b\n');
+    const scalar = file('just a string\n');
+    const { problems } = read(list, scalar);
+    expect(problems).toEqual([
+      `${list}: the document must be a mapping of configuration sections`,
+      `${scalar}: the document must be a mapping of configuration sections`,
+    ]);
+  });
+
+  it('reports every broken file at once', () => {
+    const missing = join(dir, 'nope.yml');
+    const dup = file('a: 1\na: 2\n');
+    const list = file('[1, 2]\n', 'json');
+    expect(read(missing, dup, list).problems).toHaveLength(3);
+  });
+});
+
+describe('deepMerge', () => {
+  it('does not modify its inputs', () => {
+    const base = { a: { b: 1 }, list: [1] };
+    const override = { a: { c: 2 }, list: [2] };
+    const merged = deepMerge(base, override);
+    expect(merged).toEqual({ a: { b: 1, c: 2 }, list: [2] });
+    expect(base).toEqual({ a: { b: 1 }, list: [1] });
+    expect(override).toEqual({ a: { c: 2 }, list: [2] });
+  });
+
+  it('keeps a __proto__ key as data instead of changing the prototype', () => {
+    const override = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const merged = deepMerge({ a: 1 }, override);
+    expect(Object.keys(merged)).toEqual(['a', '__proto__']);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect((merged as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});
