@@ -72,6 +72,6 @@ export class SecretVerifier {
  * `$2y$` (PHP, htpasswd) is the same algorithm as `$2b$`, but the `bcrypt` package only knows
  * `$2a$`/`$2b$` and answers `false` for every `$2y$` hash: compare those as `$2b$`.
  */
-function nodeBcryptHash(hash: string): string {
+export function nodeBcryptHash(hash: string): string {
   return hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash;
 }

@@ -1,4 +1,5 @@
 import bcrypt from 'bcrypt';
+import { nodeBcryptHash } from '../clients/secret-verifier.js';
 import { UserConfig } from '../config/sympauthy-config.js';
 import { User, UserDirectory } from './user-directory.js';
 
@@ -15,7 +16,7 @@ export class ConfigUserDirectory implements UserDirectory {
   constructor(users: ReadonlyMap<string, UserConfig>) {
     const entries = new Map<string, { hash: string; user: User }>();
     for (const [username, config] of users) {
-      entries.set(username, { hash: config.password, user: Object.freeze({ id: username, claims: Object.freeze({ ...(config.claims ?? {}) }) }) });
+      entries.set(username, { hash: nodeBcryptHash(config.password), user: Object.freeze({ id: username, claims: Object.freeze({ ...(config.claims ?? {}) }) }) });
     }
     this.users = entries;
     const cost = Number(users.values().next().value?.password.slice(4, 6) ?? 10);
