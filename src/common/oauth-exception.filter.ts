@@ -27,6 +27,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       if (status === 404) return new OAuthError('not_found', 'no such endpoint', 404);
       if (status === 405) return new OAuthError('invalid_request', 'method not allowed', 405);
       if (status === 413) return OAuthError.invalidRequest(`the request body is larger than ${FormBody.MAX_BYTES / 1024} KiB`, 413);
+      // Fastify answers 415 for an empty or malformed Content-Type: a body that is not form-encoded (SPEC §2: 400).
+      if (status === 415) return OAuthError.invalidRequest('the request body must be application/x-www-form-urlencoded (the Content-Type is not valid)');
       if (status < 500) return new OAuthError('invalid_request', 'the request is not valid', status);
     }
     this.logger.error(`unexpected error: ${exception instanceof Error ? exception.stack ?? exception.message : String(exception)}`);

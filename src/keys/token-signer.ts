@@ -42,14 +42,9 @@ export class TokenSigner {
   verify(token: string, purpose: KeyPurpose, typ: string, nowSeconds = Math.floor(Date.now() / 1000)): JwtClaims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
-    let header: { alg?: unknown; kid?: unknown; typ?: unknown };
-    let claims: JwtClaims;
-    try {
-      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    } catch {
-      return undefined;
-    }
+    const header = parseJsonObject(parts[0]);
+    const claims = parseJsonObject(parts[1]);
+    if (!header || !claims) return undefined;
     if (typeof header.kid !== 'string' || header.typ !== typ) return undefined;
     const key = this.keys.find(header.kid);
     if (!key || key.purpose !== purpose || header.alg !== key.algorithm) return undefined;
@@ -68,4 +63,14 @@ function signWithCrypto(key: SigningKey, claims: JwtClaims, typ: string): string
   const header = Buffer.from(JSON.stringify({ alg: key.algorithm, typ, kid: key.id })).toString('base64url');
   const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${input}.${cryptoSign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
+}
+
+/** A base64url JSON segment that must hold an object (`null`, arrays and scalars are refused). */
+function parseJsonObject(segment: string): JwtClaims | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as JwtClaims : undefined;
+  } catch {
+    return undefined;
+  }
 }

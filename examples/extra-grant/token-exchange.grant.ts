@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { Client } from '../../src/clients/client.js';
+import { OAuthError } from '../../src/common/oauth-error.js';
+import { TokenSigner } from '../../src/keys/token-signer.js';
+import { grantScopes } from '../../src/scopes/scope-policy.js';
+import { ScopeRegistry, parseScopeParameter } from '../../src/scopes/scope-registry.js';
+import { AccessTokenIssuer } from '../../src/token/access-token-issuer.js';
+import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../../src/token/grant-handler.js';
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * A deliberately minimal OAuth 2.0 Token Exchange (RFC 8693), as a worked example of adding a
+ * grant from a separate module: the token endpoint finds this handler by its
+ * {@link TokenGrant} decorator, authenticates the client and checks {@link isAllowedFor} before
+ * calling {@link handle}; its controller is not edited.
+ *
+ * A confidential client (say, an API gateway) presents an access token this server issued
+ * (`subject_token`) and receives a new access token for the same subject, for itself, with at
+ * most the subject token's scopes, and an `act` claim naming it (RFC 8693 §4.1).
+ * Not covered: actor tokens, other token types, `resource`/`audience` parameters.
+ */
+@Injectable()
+@TokenGrant(TOKEN_EXCHANGE_GRANT)
+export class TokenExchangeGrant implements GrantHandler {
+  constructor(
+    private readonly signer: TokenSigner,
+    private readonly scopes: ScopeRegistry,
+    private readonly accessTokens: AccessTokenIssuer,
+  ) {}
+
+  /**
+   * `allowed-grant-types` only lists the built-in grants, so an extension grant decides here
+   * which clients may use it: confidential clients only.
+   */
+  isAllowedFor(client: Client): boolean {
+    return client.isConfidential;
+  }
+
+  async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
+    const subjectToken = params.get('subject_token');
+    if (!subjectToken) throw OAuthError.invalidRequest('subject_token is required');
+    if (params.get('subject_token_type') !== ACCESS_TOKEN_TYPE) {
+      throw OAuthError.invalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
+    }
+    // RFC 8693 §2.2.2: an invalid subject token is invalid_request.
+    const subject = this.signer.verify(subjectToken, 'access-token', 'at+jwt');
+    if (!subject || typeof subject.sub !== 'string') throw OAuthError.invalidRequest('subject_token is not a valid access token');
+
+    const client = authenticated.client;
+    const held = parseScopeParameter(typeof subject.scope === 'string' ? subject.scope : '');
+    // Absent scope: the subject token's scopes. Either way filtered by the client's allowed-scopes.
+    const scopes = grantScopes(this.scopes, client, params.get('scope') ?? held.join(' '));
+    if (scopes.some((scope) => !held.includes(scope))) throw OAuthError.invalidScope('the scope may not exceed the subject token\'s');
+
+    const token = this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } } });
+    return {
+      access_token: token.token,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: token.expiresIn,
+      scope: scopes.join(' '),
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { JwtService } from '@nestjs/jwt';
+import { sign } from 'node:crypto';
+import type { LoadedConfiguration } from '../config/load-configuration.js';
+import { SigningAlgorithm } from '../config/sympauthy-config.js';
+import { SigningKeys, generateSigningKey } from './signing-keys.js';
+import { TokenSigner } from './token-signer.js';
+
+function signerWith(algorithm: SigningAlgorithm, extraAccessKeys = 0): { signer: TokenSigner; keys: SigningKeys } {
+  const keys = SigningKeys.fromKeys(
+    [generateSigningKey('access-token', algorithm, 'at-1'),
+      ...Array.from({ length: extraAccessKeys }, (_, i) => generateSigningKey('access-token', algorithm, `at-${i + 2}`))],
+    [generateSigningKey('id-token', algorithm, 'it-1')],
+  );
+  return { signer: new TokenSigner({ keys } as LoadedConfiguration, new JwtService()), keys };
+}
+
+const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('TokenSigner', () => {
+  describe.each(['ES256', 'RS256', 'EdDSA'] as const)('%s', (algorithm) => {
+    const { signer } = signerWith(algorithm);
+    const claims = { sub: 'svc', exp: now() + 60 };
+
+    it('signs with the active key of the purpose and verifies its own tokens', () => {
+      const token = signer.sign('access-token', claims, 'at+jwt');
+      expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString())).toEqual({ alg: algorithm, typ: 'at+jwt', kid: 'at-1' });
+      expect(signer.verify(token, 'access-token', 'at+jwt')).toMatchObject(claims);
+      const idToken = signer.sign('id-token', claims, 'JWT');
+      expect(JSON.parse(Buffer.from(idToken.split('.')[0], 'base64url').toString()).kid).toBe('it-1');
+    });
+
+    it('refuses another typ, another purpose, an expired token and an altered one', () => {
+      const token = signer.sign('access-token', claims, 'at+jwt');
+      expect(signer.verify(token, 'access-token', 'JWT')).toBeUndefined();
+      expect(signer.verify(token, 'id-token', 'at+jwt')).toBeUndefined();
+      expect(signer.verify(signer.sign('access-token', { sub: 'svc', exp: now() - 1 }, 'at+jwt'), 'access-token', 'at+jwt')).toBeUndefined();
+      const [h, , s] = token.split('.');
+      expect(signer.verify(`${h}.${b64({ ...claims, sub: 'admin' })}.${s}`, 'access-token', 'at+jwt')).toBeUndefined();
+    });
+  });
+
+  it('refuses alg "none", an unknown kid and a token of another key', () => {
+    const { signer } = signerWith('ES256');
+    const token = signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
+    const [, p, s] = token.split('.');
+    expect(signer.verify(`${b64({ alg: 'none', typ: 'at+jwt', kid: 'at-1' })}.${p}.`, 'access-token', 'at+jwt')).toBeUndefined();
+    expect(signer.verify(`${b64({ alg: 'ES256', typ: 'at+jwt', kid: 'nope' })}.${p}.${s}`, 'access-token', 'at+jwt')).toBeUndefined();
+    const other = signerWith('ES256').signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
+    expect(signer.verify(other, 'access-token', 'at+jwt')).toBeUndefined();
+  });
+
+  it('verifies tokens of a published (non-active) key', () => {
+    const { signer, keys } = signerWith('ES256', 1);
+    const rotated = new TokenSigner({ keys: SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]) } as LoadedConfiguration, new JwtService());
+    const token = signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
+    expect(rotated.verify(token, 'access-token', 'at+jwt')).toMatchObject({ sub: 'svc' });
+  });
+
+  it.each(['ES256', 'RS256', 'EdDSA'] as const)('answers undefined, never throws, for malformed input (%s key)', (algorithm) => {
+    const { signer } = signerWith(algorithm);
+    const header = b64({ alg: algorithm, typ: 'at+jwt', kid: 'at-1' });
+    const inputs = ['', 'a', 'a.b', 'a.b.c.d', '...', `${b64('null')}.${b64({})}.x`, `${b64('"text"')}.${b64({})}.x`,
+      `${b64('[1]')}.${b64({})}.x`, `${b64('{')}.${b64({})}.x`, `${header}.${b64('null')}.x`, `${header}.${b64('{"exp":1')}.x`,
+      `${header}.${b64({ exp: now() + 60 })}.${'A'.repeat(10)}`, `${header}.${b64({ exp: now() + 60 })}.%%%`];
+    for (const input of inputs) expect(() => signer.verify(input, 'access-token', 'at+jwt')).not.toThrow();
+    for (const input of inputs) expect(signer.verify(input, 'access-token', 'at+jwt')).toBeUndefined();
+  });
+
+  it('never accepts a token whose claims are not an object, even when validly signed', () => {
+    const { keys, signer } = signerWith('EdDSA');
+    const key = keys.active('access-token');
+    const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: key.id })}.${b64('null')}`;
+    const token = `${input}.${sign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
+    expect(() => signer.verify(token, 'access-token', 'at+jwt')).not.toThrow();
+    expect(signer.verify(token, 'access-token', 'at+jwt')).toBeUndefined();
+  });
+});
