@@ -1,18 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomToken, tokenHash } from '../common/secure-tokens.js';
 import { LoadedConfiguration } from '../config/load-configuration.js';
 import { AUTHORIZATION_STORE } from '../store/authorization-store.js';
 import type { AuthorizationStore, PendingAuthorization } from '../store/authorization-store.js';
 
-/** Codes and refresh tokens are stored by this hash only (SPEC §2 Tokens). */
-export function tokenHash(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
-}
-
-/** A fresh high-entropy opaque value (256 bits), base64url. */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
-}
 
 /**
  * Issues single-use authorization codes bound to the client, redirect URI, PKCE challenge,

@@ -6,7 +6,7 @@ import type { AuthorizationStore } from '../store/authorization-store.js';
 import { authorizationContext } from './authorization-request.js';
 import type { AuthorizeRequest } from './authorization-request.js';
 import { AuthorizeExceptionFilter } from './authorize-exception.filter.js';
-import { randomToken } from './authorization-code-issuer.js';
+import { randomToken } from '../common/secure-tokens.js';
 import { ClientAndRedirectUriGuard } from './checks/client-and-redirect-uri.guard.js';
 import { PkceGuard } from './checks/pkce.guard.js';
 import { ResponseTypeGuard } from './checks/request-shape.guard.js';

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { JwksController } from './jwks.controller.js';
 import { TokenSigner } from './token-signer.js';
 
 /** Signing keys (loaded and validated with the configuration), JWT signing and the JWKS. */
 @Module({
-  imports: [JwtModule.register({})],
   controllers: [JwksController],
   providers: [TokenSigner],
   exports: [TokenSigner],

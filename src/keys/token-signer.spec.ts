@@ -1,4 +1,3 @@
-import { JwtService } from '@nestjs/jwt';
 import { sign } from 'node:crypto';
 import type { LoadedConfiguration } from '../config/load-configuration.js';
 import { SigningAlgorithm } from '../config/sympauthy-config.js';
@@ -11,7 +10,7 @@ function signerWith(algorithm: SigningAlgorithm, extraAccessKeys = 0): { signer:
       ...Array.from({ length: extraAccessKeys }, (_, i) => generateSigningKey('access-token', algorithm, `at-${i + 2}`))],
     [generateSigningKey('id-token', algorithm, 'it-1')],
   );
-  return { signer: new TokenSigner({ keys } as LoadedConfiguration, new JwtService()), keys };
+  return { signer: new TokenSigner({ keys } as LoadedConfiguration), keys };
 }
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -52,7 +51,7 @@ describe('TokenSigner', () => {
 
   it('verifies tokens of a published (non-active) key', () => {
     const { signer, keys } = signerWith('ES256', 1);
-    const rotated = new TokenSigner({ keys: SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]) } as LoadedConfiguration, new JwtService());
+    const rotated = new TokenSigner({ keys: SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]) } as LoadedConfiguration);
     const token = signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
     expect(rotated.verify(token, 'access-token', 'at+jwt')).toMatchObject({ sub: 'svc' });
   });

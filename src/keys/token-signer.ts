@@ -1,38 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { KeyObject, SignKeyObjectInput, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { LoadedConfiguration } from '../config/load-configuration.js';
 import { KeyPurpose, SigningKey, SigningKeys } from './signing-keys.js';
 
 export type JwtClaims = Record<string, unknown>;
 
 /**
- * Signs and verifies this server's JWTs. ES256 and RS256 go through `@nestjs/jwt`'s JwtService
- * with the key imported once as a `KeyObject` (measured: ~33 µs per ES256 token, against
- * ~29 µs for a bare `crypto.sign`, ~208 µs for jose's WebCrypto path and ~370 µs when the PEM
- * is re-parsed per call). jsonwebtoken has no EdDSA, so EdDSA is signed with `crypto.sign`.
- * The choice stays inside this class.
+ * Signs and verifies this server's JWTs with `node:crypto` and keys imported once as
+ * `KeyObject`s. Measured on the 2-core CI machine (ES256, one token): bare `crypto.sign`
+ * ~29 µs, `@nestjs/jwt`'s JwtService with a KeyObject ~33 µs, jose's WebCrypto path ~208 µs,
+ * JwtService with PEM text (re-parsed per call) ~370 µs. In the whole server under the
+ * client-credentials benchmark, JwtService cost ~10 µs more CPU per request than `crypto.sign`
+ * (~9% of the request), and jsonwebtoken has no EdDSA at all — so every algorithm goes through
+ * `crypto.sign`, with the protected header encoded once per key and `typ`. The choice stays
+ * inside this class.
  */
 @Injectable()
 export class TokenSigner {
   private readonly keys: SigningKeys;
+  private readonly headers = new Map<string, string>();
 
-  constructor(
-    @Inject(LoadedConfiguration) configuration: LoadedConfiguration,
-    private readonly jwt: JwtService,
-  ) {
+  constructor(@Inject(LoadedConfiguration) configuration: LoadedConfiguration) {
     this.keys = configuration.keys;
   }
 
   /** Signs `claims` with the active key of `purpose`; `typ` is `at+jwt` for access tokens (RFC 9068). */
   sign(purpose: KeyPurpose, claims: JwtClaims, typ: string): string {
     const key = this.keys.active(purpose);
-    if (key.algorithm === 'EdDSA') return signWithCrypto(key, claims, typ);
-    return this.jwt.sign(claims, {
-      privateKey: key.privateKey as never,
-      algorithm: key.algorithm,
-      header: { alg: key.algorithm, typ, kid: key.id },
-    });
+    const input = `${this.encodedHeader(key, typ)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${input}.${cryptoSign(digestOf(key), Buffer.from(input), keyInput(key, key.privateKey)).toString('base64url')}`;
   }
 
   /**
@@ -48,24 +44,32 @@ export class TokenSigner {
     if (typeof header.kid !== 'string' || header.typ !== typ) return undefined;
     const key = this.keys.find(header.kid);
     if (!key || key.purpose !== purpose || header.alg !== key.algorithm) return undefined;
-    const data = Buffer.from(`${parts[0]}.${parts[1]}`);
-    const signature = Buffer.from(parts[2], 'base64url');
-    const ok = key.algorithm === 'EdDSA'
-      ? cryptoVerify(null, data, key.publicKey, signature)
-      : cryptoVerify('sha256', data, key.algorithm === 'ES256' ? { key: key.publicKey, dsaEncoding: 'ieee-p1363' } : key.publicKey, signature);
+    const ok = cryptoVerify(digestOf(key), Buffer.from(`${parts[0]}.${parts[1]}`), keyInput(key, key.publicKey), Buffer.from(parts[2], 'base64url'));
     if (!ok) return undefined;
     if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return undefined;
     return claims;
   }
+
+  private encodedHeader(key: SigningKey, typ: string): string {
+    const cacheKey = `${key.id}\0${typ}`;
+    let encoded = this.headers.get(cacheKey);
+    if (encoded === undefined) {
+      encoded = Buffer.from(JSON.stringify({ alg: key.algorithm, typ, kid: key.id })).toString('base64url');
+      this.headers.set(cacheKey, encoded);
+    }
+    return encoded;
+  }
 }
 
-function signWithCrypto(key: SigningKey, claims: JwtClaims, typ: string): string {
-  const header = Buffer.from(JSON.stringify({ alg: key.algorithm, typ, kid: key.id })).toString('base64url');
-  const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  return `${input}.${cryptoSign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
+/** ES256 and RS256 hash with SHA-256; Ed25519 hashes internally (`null`). */
+function digestOf(key: SigningKey): string | null {
+  return key.algorithm === 'EdDSA' ? null : 'sha256';
 }
 
-/** A base64url JSON segment that must hold an object (`null`, arrays and scalars are refused). */
+/** JWS ES256 signatures are the raw r||s pair (IEEE P1363), not DER. */
+function keyInput(key: SigningKey, keyObject: KeyObject): KeyObject | SignKeyObjectInput {
+  return key.algorithm === 'ES256' ? { key: keyObject, dsaEncoding: 'ieee-p1363' } : keyObject;
+}
 function parseJsonObject(segment: string): JwtClaims | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));

@@ -8,6 +8,7 @@ import { FormBody } from '../common/form-body.js';
  * No header, body value or token is ever logged.
  */
 export function registerRequestLog(fastify: FastifyInstance, log: PinoLogger): void {
+  if (!log.isLevelEnabled('info')) return; // LOG_LEVEL=warn: no per-request work at all
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"error":"')) {
       (request as RequestWithOutcome).oauthError = payload.slice(10, payload.indexOf('"', 10));

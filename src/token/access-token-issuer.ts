@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { Client } from '../clients/client.js';
+import { randomToken } from '../common/secure-tokens.js';
 import { LoadedConfiguration } from '../config/load-configuration.js';
 import { TokenSigner } from '../keys/token-signer.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
@@ -39,9 +39,11 @@ export class AccessTokenIssuer {
   }
 
   issue(request: AccessTokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): IssuedAccessToken {
-    const jti = randomBytes(16).toString('base64url');
+    const jti = randomToken(16);
     const exp = nowSeconds + this.lifespanSeconds;
     const claims: Record<string, unknown> = {
+      // Extra claims first: they can never overwrite a registered claim.
+      ...request.extra,
       iss: this.issuer,
       sub: request.subject,
       aud: tokenAudiences(this.scopes, request.client, request.scopes),
@@ -50,7 +52,6 @@ export class AccessTokenIssuer {
       exp,
       jti,
       scope: request.scopes.join(' '),
-      ...request.extra,
     };
     return { token: this.signer.sign('access-token', claims, 'at+jwt'), jti, expiresIn: this.lifespanSeconds, expiresAt: exp, claims };
   }

@@ -1,4 +1,4 @@
-import { randomToken, tokenHash } from '../authorize/authorization-code-issuer.js';
+import { randomToken, tokenHash } from '../common/secure-tokens.js';
 
 /**
  * Refresh tokens are opaque to clients: `<family id>.<256 random bits>`, both base64url. The

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { constantTimeEquals } from '../../common/secure-tokens.js';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -35,11 +36,6 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 
 /** Field, cookie and stored hash must all match; compared in constant time. */
 export function csrfMatches(field: string | undefined, cookie: string | undefined, storedHash: string): boolean {
-  if (!field || !cookie || field.length !== cookie.length) return false;
-  const a = Buffer.from(field);
-  const b = Buffer.from(cookie);
-  if (!timingSafeEqual(a, b)) return false;
-  const h = Buffer.from(csrfHash(field));
-  const s = Buffer.from(storedHash);
-  return h.length === s.length && timingSafeEqual(h, s);
+  if (!field || !cookie) return false;
+  return constantTimeEquals(field, cookie) && constantTimeEquals(csrfHash(field), storedHash);
 }

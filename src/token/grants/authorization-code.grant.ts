@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { tokenHash } from '../../authorize/authorization-code-issuer.js';
+import { createHash } from 'node:crypto';
+import { constantTimeEquals, tokenHash } from '../../common/secure-tokens.js';
 import { Client } from '../../clients/client.js';
 import { OAuthError } from '../../common/oauth-error.js';
 import { LoadedConfiguration } from '../../config/load-configuration.js';
@@ -92,7 +92,5 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
 /** `BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge`, compared in constant time. */
 export function pkceMatches(verifier: string, challenge: string): boolean {
-  const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'));
-  const expected = Buffer.from(challenge);
-  return computed.length === expected.length && timingSafeEqual(computed, expected);
+  return constantTimeEquals(createHash('sha256').update(verifier, 'ascii').digest('base64url'), challenge);
 }

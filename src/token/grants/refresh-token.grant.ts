@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { tokenHash } from '../../authorize/authorization-code-issuer.js';
+import { tokenHash } from '../../common/secure-tokens.js';
 import { Client } from '../../clients/client.js';
 import { OAuthError } from '../../common/oauth-error.js';
 import { LoadedConfiguration } from '../../config/load-configuration.js';

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { tokenHash } from '../../authorize/authorization-code-issuer.js';
+import { tokenHash } from '../../common/secure-tokens.js';
 import { ClientAuthGuard, CurrentClient } from '../../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../../clients/client-authenticator.js';
