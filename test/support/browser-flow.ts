@@ -69,3 +69,23 @@ export async function obtainCode(t: TestApp, params: { client_id: string; redire
   if (!code) throw new Error(`no code in ${res.headers.location}`);
   return { code, location, verifier, redirectUri: params.redirect_uri };
 }
+
+/**
+ * The browser part over real HTTP (for a running app): GET the authorization URL, read the
+ * sign-in form, POST the credentials with the cookie, and return the `Location` of the 303.
+ */
+export async function signInOverHttp(authorizationUrl: URL, username: string, password: string): Promise<URL> {
+  const page = await fetch(authorizationUrl, { redirect: 'manual' });
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`authorize answered ${page.status}: ${html.slice(0, 300)} ${page.headers.get('location') ?? ''}`);
+  const form = parseSignInForm(html, page.headers.getSetCookie());
+  const answer = await fetch(new URL(form.action, authorizationUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
+    body: new URLSearchParams({ request_id: form.requestId, csrf_token: form.csrfToken, username, password }),
+  });
+  const location = answer.headers.get('location');
+  if (answer.status !== 303 || !location) throw new Error(`sign-in answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
+  return new URL(location);
+}

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamicModule, Type } from '@nestjs/common';
@@ -60,4 +61,42 @@ export async function startTestApp(
   const app = await createApp(configuration, { logger, extensions: options.extensions, env });
   await app.getHttpAdapter().getInstance().ready();
   return { app, configuration, server: app.getHttpServer(), logs, close: () => app.close() };
+}
+
+export interface ListeningTestApp extends TestApp {
+  /** `http://127.0.0.1:PORT`: the issuer, and where the app listens. */
+  root: string;
+}
+
+/**
+ * Starts the real app on a loopback port, for clients that make real HTTP requests (fetch).
+ * `makeConfig` receives the root URL (the issuer) once the port is known.
+ */
+export async function startListeningTestApp(
+  makeConfig: (root: string) => Record<string, unknown>,
+  options: Parameters<typeof startTestApp>[1] = {},
+): Promise<ListeningTestApp> {
+  const port = await freeLoopbackPort();
+  const root = `http://127.0.0.1:${port}`;
+  const t = await startTestApp(makeConfig(root), options);
+  try {
+    await t.app.listen(port, '127.0.0.1');
+  } catch (e) {
+    await t.close();
+    throw e;
+  }
+  return { ...t, root };
+}
+
+/** A port the OS reports free on 127.0.0.1 (asked for port 0, then released). */
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
+    });
+  });
 }
