@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
 import { ConfigurationError } from '../config/config-errors.js';
 import { validateListenerEnv } from '../config/listener-config.js';
 import { LoadedConfiguration, loadConfiguration } from '../config/load-configuration.js';
-import { ConfigCheckModule } from './config-check.module.js';
 
 const USAGE = `usage: npm run config:check [file ...]
 
@@ -14,10 +14,10 @@ Exit status: 0 when the configuration is valid, 2 when it is not.`;
 
 /**
  * `config:check`: the server's startup validation without the server. Loads the configuration
- * exactly as `main.ts` does (same messages), then boots the modules built from it in a Nest
- * standalone application context (no HTTP listener), so a provider that fails to start is
- * reported too. Prints problems and warnings on stderr and a one-line summary on stdout; never a
- * configuration value.
+ * exactly as `main.ts` does (same messages), then boots the server's own modules
+ * (`AppModule`, same providers) as a Nest standalone application context, with no HTTP
+ * listener, so a module or provider that fails to start is reported too. Prints problems and
+ * warnings on stderr and a one-line summary on stdout; never a configuration value.
  */
 async function configCheck(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) {
@@ -41,7 +41,7 @@ async function configCheck(args: string[]): Promise<number> {
   for (const warning of configuration.warnings) process.stderr.write(`warning: ${warning}\n`);
 
   try {
-    const context = await NestFactory.createApplicationContext(ConfigCheckModule.forRoot(configuration), {
+    const context = await NestFactory.createApplicationContext(AppModule.forRoot(configuration), {
       logger: false,
       abortOnError: false,
     });

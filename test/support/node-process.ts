@@ -34,6 +34,8 @@ export function runNode(
   options: { env?: Record<string, string>; input?: string | Buffer; timeoutMs?: number } = {},
 ): Promise<Finished> {
   const child = spawn(process.execPath, [built(script), ...args], { env: childEnv(options.env ?? {}), stdio: 'pipe' });
+  // EPIPE when a command exits without reading its input (a usage error); its exit tells the rest.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
   return finished(child, options.timeoutMs ?? 15_000);
 }
