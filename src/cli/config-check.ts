@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { ConfigurationError } from '../config/config-errors.js';
+import { validateListenerEnv } from '../config/listener-config.js';
+import { LoadedConfiguration, loadConfiguration } from '../config/load-configuration.js';
+
+const USAGE = `usage: npm run config:check [file ...]
+
+Validates a configuration without starting the server and prints every problem, one per line.
+Files are merged in order, later files winning; without files, SYMPAUTHY_CONFIG (comma-separated)
+or config/sympauthy.yml. \${NAME} references are read from this environment, as the server would.
+Exit status: 0 when the configuration is valid, 2 when it is not.`;
+
+/**
+ * `config:check`: the server's startup validation without the server. Loads the configuration
+ * exactly as `main.ts` does (same messages), then boots the server's own modules
+ * (`AppModule`, same providers) as a Nest standalone application context, with no HTTP
+ * listener, so a module or provider that fails to start is reported too. Prints problems and
+ * warnings on stderr and a one-line summary on stdout; never a configuration value.
+ */
+async function configCheck(args: string[]): Promise<number> {
+  if (args.includes('-h') || args.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknownOption = args.find((arg) => arg.startsWith('-'));
+  if (unknownOption) {
+    process.stderr.write(`unknown option ${unknownOption}\n${USAGE}\n`);
+    return 2;
+  }
+
+  const problems: string[] = [];
+  let configuration: LoadedConfiguration | undefined;
+  collectProblems(problems, () => validateListenerEnv(process.env));
+  collectProblems(problems, () => { configuration = loadConfiguration({ files: args.length > 0 ? args : undefined }); });
+  if (problems.length > 0 || !configuration) {
+    process.stderr.write(`${new ConfigurationError(problems).message}\n`);
+    return 2;
+  }
+  for (const warning of configuration.warnings) process.stderr.write(`warning: ${warning}\n`);
+
+  try {
+    const context = await NestFactory.createApplicationContext(AppModule.forRoot(configuration), {
+      logger: false,
+      abortOnError: false,
+    });
+    await context.close();
+  } catch (e) {
+    process.stderr.write(`invalid configuration: the server's modules failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  process.stdout.write(`${summary(configuration)}\n`);
+  return 0;
+}
+
+/** Runs a validation step, adding the problems of a `ConfigurationError` it throws. */
+function collectProblems(problems: string[], step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    if (!(e instanceof ConfigurationError)) throw e;
+    problems.push(...e.problems);
+  }
+}
+
+function summary(configuration: LoadedConfiguration): string {
+  return `configuration valid (${configuration.files.join(', ')}): ` +
+    `${count(configuration.clients.all.length, 'client')}, ${count(configuration.parsed.users.size, 'user')}, ` +
+    `${count(configuration.keys.all.length, 'signing key')}, store ${configuration.parsed.store.type}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+configCheck(process.argv.slice(2)).then(
+  (status) => { process.exitCode = status; },
+  (e: unknown) => {
+    process.stderr.write(`config:check failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
