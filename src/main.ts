@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory.js';
 import { ConfigurationError } from './config/config-errors.js';
-import { ListenerConfig, validateListenerEnv } from './config/listener-config.js';
-import { loadConfiguration } from './config/load-configuration.js';
+import { ListenerConfig } from './config/listener-config.js';
+import { moduleStartupFailure, validateStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
 import { JsonLogger } from './observability/json-logger.js';
 
@@ -15,20 +15,19 @@ import { JsonLogger } from './observability/json-logger.js';
 async function main(): Promise<void> {
   const logger = new JsonLogger();
   let configuration;
+  let app;
   try {
-    validateListenerEnv(process.env);
-    configuration = loadConfiguration();
+    configuration = validateStartup(process.env);
+    app = await createApp(configuration, { logger });
   } catch (e) {
-    if (e instanceof ConfigurationError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
+    process.stderr.write(`${e instanceof ConfigurationError ? e.message : moduleStartupFailure(e)}\n`);
+    process.exit(2);
   }
-  const app = await createApp(configuration, { logger });
   const listener = app.get(ConfigService).get<ListenerConfig>('listener')!;
   await app.listen({ port: listener.port, host: listener.host });
-  logger.log(`listening on ${listener.host}:${listener.port}, issuer ${configuration.issuer}, ` +
+  const address = app.getHttpServer().address();
+  const bound = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${listener.host}:${listener.port}`;
+  logger.log(`listening on ${bound}, issuer ${configuration.issuer}, ` +
     `${configuration.clients.all.length} client(s), store ${configuration.parsed.store.type}`, 'Bootstrap');
 
   let stopping = false;

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { ConfigurationError } from '../config/config-errors.js';
-import { validateListenerEnv } from '../config/listener-config.js';
-import { LoadedConfiguration, loadConfiguration } from '../config/load-configuration.js';
+import { LoadedConfiguration } from '../config/load-configuration.js';
+import { moduleStartupFailure, validateStartup } from '../config/startup-validation.js';
 
 const USAGE = `usage: npm run config:check [file ...]
 
@@ -30,12 +30,12 @@ async function configCheck(args: string[]): Promise<number> {
     return 2;
   }
 
-  const problems: string[] = [];
-  let configuration: LoadedConfiguration | undefined;
-  collectProblems(problems, () => validateListenerEnv(process.env));
-  collectProblems(problems, () => { configuration = loadConfiguration({ files: args.length > 0 ? args : undefined }); });
-  if (problems.length > 0 || !configuration) {
-    process.stderr.write(`${new ConfigurationError(problems).message}\n`);
+  let configuration: LoadedConfiguration;
+  try {
+    configuration = validateStartup(process.env, args.length > 0 ? args : undefined);
+  } catch (e) {
+    if (!(e instanceof ConfigurationError)) throw e;
+    process.stderr.write(`${e.message}\n`);
     return 2;
   }
   for (const warning of configuration.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -47,7 +47,7 @@ async function configCheck(args: string[]): Promise<number> {
     });
     await context.close();
   } catch (e) {
-    process.stderr.write(`invalid configuration: the server's modules failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`${moduleStartupFailure(e)}\n`);
     return 2;
   }
 
@@ -56,15 +56,6 @@ async function configCheck(args: string[]): Promise<number> {
 }
 
 /** Runs a validation step, adding the problems of a `ConfigurationError` it throws. */
-function collectProblems(problems: string[], step: () => void): void {
-  try {
-    step();
-  } catch (e) {
-    if (!(e instanceof ConfigurationError)) throw e;
-    problems.push(...e.problems);
-  }
-}
-
 function summary(configuration: LoadedConfiguration): string {
   return `configuration valid (${configuration.files.join(', ')}): ` +
     `${count(configuration.clients.all.length, 'client')}, ${count(configuration.parsed.users.size, 'user')}, ` +

@@ -4,9 +4,19 @@
  */
 export class ConfigErrors {
   private readonly problems: string[] = [];
+  private readonly unresolved = new Set<string>();
 
   add(path: string, message: string): void {
+    // A value whose ${…} reference failed was already reported; what follows from its being
+    // empty (e.g. "secret is required") would only repeat the same problem.
+    if (this.unresolved.has(path)) return;
     this.problems.push(path ? `${path}: ${message}` : message);
+  }
+
+  /** Reports a `${…}` reference that could not be resolved, and mutes later messages for `path`. */
+  addUnresolved(path: string, message: string): void {
+    this.add(path, message);
+    this.unresolved.add(path);
   }
 
   get list(): readonly string[] {

@@ -40,7 +40,7 @@ function expandString(value: string, sources: ExpansionSources, errors: ConfigEr
       try {
         return readFile(file).replace(/\r?\n$/, '');
       } catch (e) {
-        errors.add(path, `cannot read file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+        errors.addUnresolved(path, `cannot read file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
         return '';
       }
     }
@@ -50,11 +50,11 @@ function expandString(value: string, sources: ExpansionSources, errors: ConfigEr
       const fromEnv = sources.env[name];
       if (fromEnv !== undefined) return fromEnv;
       if (colon !== -1) return inner.slice(colon + 1);
-      errors.add(path, `environment variable ${name} is not set and has no default`);
+      errors.addUnresolved(path, `environment variable ${name} is not set and has no default`);
       return '';
     }
     if (name.includes('.')) return whole; // configuration reference, resolved by the client registry
-    errors.add(path, `invalid reference ${whole}: use \${NAME}, \${NAME:default} or \${file:PATH}`);
+    errors.addUnresolved(path, `invalid reference ${whole}: use \${NAME}, \${NAME:default} or \${file:PATH}`);
     return '';
   });
 }
