@@ -15,7 +15,7 @@ export class ConfigErrors {
 
   /** Reports a `${…}` reference that could not be resolved, and mutes later messages for `path`. */
   addUnresolved(path: string, message: string): void {
-    this.add(path, message);
+    this.problems.push(`${path}: ${message}`);
     this.unresolved.add(path);
   }
 

@@ -178,3 +178,23 @@ describe('loadConfiguration', () => {
     for (const problem of problems) expect(problem).not.toMatch(/secret-value/);
   });
 });
+
+describe('loadConfiguration: an unresolved reference', () => {
+  it('is reported once, not again as the empty value it left behind', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'unresolved-'));
+    const file = join(dir, 'c.yml');
+    writeFileSync(file, 'urls:\n  root: http://x.test\nclients:\n  svc:\n    secret: ${SVC_SECRET}\n    allowed-grant-types: [client_credentials]\n');
+    const { loadConfiguration } = await import('./load-configuration.js');
+    const { ConfigurationError } = await import('./config-errors.js');
+    let problems: readonly string[] = [];
+    try {
+      loadConfiguration({ files: [file], env: {} });
+    } catch (e) {
+      if (e instanceof ConfigurationError) problems = e.problems;
+    }
+    expect(problems).toEqual(['clients.svc.secret: environment variable SVC_SECRET is not set and has no default']);
+  });
+});
