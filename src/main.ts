@@ -5,6 +5,7 @@ import { ConfigurationError } from './config/config-errors.js';
 import { ListenerConfig } from './config/listener-config.js';
 import { moduleStartupFailure, validateStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
+import { loadExtensionModules } from './extensions/extension-loader.js';
 import { JsonLogger } from './observability/json-logger.js';
 
 /**
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   let app;
   try {
     configuration = validateStartup(process.env);
-    app = await createApp(configuration, { logger });
+    const extensions = await loadExtensionModules(process.env);
+    app = await createApp(configuration, { logger, extensions });
   } catch (e) {
     process.stderr.write(`${e instanceof ConfigurationError ? e.message : moduleStartupFailure(e)}\n`);
     process.exit(2);

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { ConfigurationError } from '../config/config-errors.js';
+import { ExtensionModule } from '../common/extension-modules.js';
 import { LoadedConfiguration } from '../config/load-configuration.js';
+import { loadExtensionModules } from '../extensions/extension-loader.js';
 import { moduleStartupFailure, validateStartup } from '../config/startup-validation.js';
 
 const USAGE = `usage: npm run config:check [file ...]
@@ -31,8 +33,10 @@ async function configCheck(args: string[]): Promise<number> {
   }
 
   let configuration: LoadedConfiguration;
+  let extensions: ExtensionModule[];
   try {
     configuration = validateStartup(process.env, args.length > 0 ? args : undefined);
+    extensions = await loadExtensionModules(process.env);
   } catch (e) {
     if (!(e instanceof ConfigurationError)) throw e;
     process.stderr.write(`${e.message}\n`);
@@ -41,7 +45,7 @@ async function configCheck(args: string[]): Promise<number> {
   for (const warning of configuration.warnings) process.stderr.write(`warning: ${warning}\n`);
 
   try {
-    const context = await NestFactory.createApplicationContext(AppModule.forRoot(configuration), {
+    const context = await NestFactory.createApplicationContext(AppModule.forRoot(configuration, { extensions }), {
       logger: false,
       abortOnError: false,
     });
