@@ -166,6 +166,15 @@ describe('ID token and UserInfo', () => {
       expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
     });
 
+    it('answers 403 insufficient_scope for a client-credentials token that was granted openid', async () => {
+      const cc = await tokenRequest(t, { grant_type: 'client_credentials', scope: 'openid profile' }, SVC);
+      expect(cc.status).toBe(200);
+      expect(cc.body.scope).toBe('openid profile');
+      const res = await userinfo(cc.body.access_token);
+      expect(res.status).toBe(403);
+      expect(res.body.error).toBe('insufficient_scope');
+    });
+
     it('answers 403 insufficient_scope for a user token without openid', async () => {
       const tokens = await tokensFor('profile');
       const res = await userinfo(tokens.access_token);
