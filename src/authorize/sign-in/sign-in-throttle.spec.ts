@@ -68,6 +68,23 @@ describe('SignInThrottle', () => {
     expect(await throttle.check('alice', '10.0.0.1')).toEqual({ allowed: true, delayMs: 0 });
   });
 
+  it('keys its counters by a digest of bounded size, whatever the client sent', async () => {
+    const keys = new Set<string>();
+    const recording = new (class extends MemoryAuthorizationStore {
+      override async recordFailure(key: string, windowMs: number): Promise<number> {
+        keys.add(key);
+        return super.recordFailure(key, windowMs);
+      }
+    })({ now: () => now, sweepIntervalMs: 0 });
+    const bounded = new SignInThrottle(recording);
+    const longName = 'u'.repeat(60_000);
+    for (let i = 0; i <= USER_FREE_FAILURES; i++) await bounded.recordFailure(longName, `10.0.0.1, ${'1'.repeat(60_000)}`);
+    expect(keys.size).toBe(2);
+    for (const key of keys) expect(key.length).toBeLessThanOrEqual(64);
+    // Still one counter per (normalised) username.
+    expect(await bounded.check(longName.toUpperCase(), '10.0.0.9')).toEqual({ allowed: true, delayMs: userDelay(USER_FREE_FAILURES + 1) });
+  });
+
   it('clears the username counter on a successful sign-in', async () => {
     await fail('alice', '10.0.0.1', USER_FREE_FAILURES + 3);
     await throttle.recordSuccess('alice');
