@@ -211,6 +211,14 @@ describe('GET /api/oauth2/authorize', () => {
       expect(res.status).toBe(200);
     });
 
+    it('echoes state verbatim, reserved characters included, on errors and on success', async () => {
+      const state = 'a b&c=d/é?#%';
+      expectRedirectError(await openAuthorize(t, validParams({ state, response_type: 'token' })), 'unsupported_response_type', state);
+      const { location } = await obtainCode(t, { client_id: 'web-app', redirect_uri: WEB_APP_CALLBACK, state });
+      expect(location.searchParams.get('state')).toBe(state);
+      expect(location.hash).toBe('');
+    });
+
     it('marks the redirect as not cacheable and sends no referrer', async () => {
       const res = await openAuthorize(t, validParams({ response_type: 'token' }));
       expect(res.headers['cache-control']).toBe('no-store');

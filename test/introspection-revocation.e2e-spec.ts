@@ -107,6 +107,11 @@ describe('introspection and revocation', () => {
       }
     });
 
+    it('answers {active: false} for an ID token, which is no access token', async () => {
+      const tokens = await webAppTokens();
+      expect((await introspect(t, tokens.id_token!, WEB_APP)).body).toEqual({ active: false });
+    });
+
     it('answers {active: false} for unknown, malformed and expired tokens', async () => {
       const client = t.app.get(ClientRegistry, { strict: false }).find('web-app')!;
       const expired = t.app.get(AccessTokenIssuer, { strict: false })

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { TestApp, baseConfig, startTestApp } from './support/test-app.js';
 import {
-  ClientAuth, SPA, SPA_CALLBACK, TokenSet, WEB_APP, WEB_APP_CALLBACK, introspect, refresh, signInAndExchange,
+  ClientAuth, SPA, SPA_CALLBACK, ShiftableClock, TokenSet, WEB_APP, WEB_APP_CALLBACK, introspect, memoryStoreOn, refresh, signInAndExchange,
 } from './support/token-endpoint.js';
 
 /**
@@ -157,6 +157,23 @@ describe('refresh token grant', () => {
     const reuses = [];
     for (const token of issued) reuses.push((await refresh(t, token, WEB_APP)).status);
     expect(reuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+  });
+
+  describe('lifespan (token.refresh-token.lifespan)', () => {
+    let clocked: TestApp;
+    const clock = new ShiftableClock();
+    beforeAll(async () => {
+      clocked = await startTestApp(config({ token: { 'refresh-token': { lifespan: '1h' } } }), { extensions: [memoryStoreOn(clock)] });
+    });
+    afterAll(async () => clocked.close());
+
+    it('refuses a refresh token once its lifespan has passed without use', async () => {
+      const tokens = await signInAndExchange(clocked, WEB_APP, WEB_APP_CALLBACK, { scope: 'openid' });
+      clock.advance(30 * 60_000);
+      expect(await isActive(clocked, tokens.refresh_token!)).toBe(true);
+      clock.advance(31 * 60_000);
+      expectInvalidGrant(await refresh(clocked, tokens.refresh_token!, WEB_APP));
+    });
   });
 
   describe('with token.refresh-token.reuse-grace: 2s', () => {

@@ -69,6 +69,14 @@ describe('POST /api/oauth2/sign-in', () => {
       expect(ok.status).toBe(303);
     });
 
+    it('escapes the username it shows again', async () => {
+      const form = await openForm(t);
+      const res = await submitSignIn(t, form, '"><script>alert(1)</script>', 'whatever');
+      expect(res.status).toBe(401);
+      expect(res.text).not.toContain('<script>');
+      expect(res.text).toContain('value="&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;"');
+    });
+
     it('asks for both fields when one is empty, without a redirect', async () => {
       const form = await openForm(t);
       const res = await submitSignIn(t, form, 'bob', '');
