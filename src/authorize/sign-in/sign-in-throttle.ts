@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
 import type { AuthorizationStore } from '../../store/authorization-store.js';
 
@@ -50,10 +51,18 @@ export function userDelay(failures: number): number {
   return Math.min(250 * 2 ** (failures - USER_FREE_FAILURES), USER_MAX_DELAY_MS);
 }
 
+/**
+ * Counter keys are digests: a username (or a forwarded address) is whatever the client sent, up
+ * to the 64 KiB body limit, and each failure keeps its key for the whole window.
+ */
 function userKey(username: string): string {
-  return `user:${username.normalize('NFKC').toLowerCase()}`;
+  return `user:${digest(username.normalize('NFKC').toLowerCase())}`;
 }
 
 function addressKey(address: string): string {
-  return `addr:${address}`;
+  return `addr:${digest(address)}`;
+}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
 }

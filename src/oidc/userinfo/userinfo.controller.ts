@@ -38,10 +38,10 @@ export class UserInfoController {
     const claims = await this.accessTokens.verifyActive(token);
     if (!claims) throw invalidToken('the access token is invalid, expired or revoked');
     const scopes = claims.scope.split(' ');
-    if (!scopes.includes('openid')) {
-      throw new OAuthError('insufficient_scope', 'the access token was not granted the openid scope', 403,
-        { 'WWW-Authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="openid"` });
-    }
+    if (!scopes.includes('openid')) throw insufficientScope('the access token was not granted the openid scope');
+    // A client-credentials token names the client as its subject (SPEC §2 Tokens): valid, but
+    // about no end-user. Client ids never equal usernames (SPEC §1), so this cannot hide a user.
+    if (claims.sub === claims.client_id) throw insufficientScope('the access token was issued to a client, not for an end-user');
     const user = await this.users.findById(claims.sub);
     if (!user) throw invalidToken('the user no longer exists');
     return { ...claimsForScopes(user.claims, scopes), sub: user.id };
@@ -64,6 +64,11 @@ function bearerToken(request: FastifyRequest): string {
   }
   if (fromBody) return fromBody;
   throw new OAuthError('invalid_request', 'an access token is required', 401, { 'WWW-Authenticate': `Bearer realm="${REALM}"` });
+}
+
+function insufficientScope(description: string): OAuthError {
+  return new OAuthError('insufficient_scope', description, 403,
+    { 'WWW-Authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="openid"` });
 }
 
 function invalidToken(description: string): OAuthError {
