@@ -22,7 +22,7 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    trustProxy: trustProxySetting((options.env ?? process.env).TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
@@ -38,4 +38,20 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');
   await app.init();
   return app;
+}
+
+/**
+ * `TRUST_PROXY`: unset or `false` (default) — the TCP peer is the client address; `true` — trust
+ * every `X-Forwarded-For` hop (only behind a proxy that overwrites it); a number — trust that many
+ * hops; otherwise a comma-separated list of proxy addresses or CIDRs. The client address feeds
+ * the per-address sign-in throttle, so trusting a header clients can set would let them evade it.
+ */
+export function trustProxySetting(value: string | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 }

@@ -23,7 +23,7 @@ async function openForm(t: TestApp, state = 'state-1'): Promise<SignInForm> {
   return parseSignInForm(page.text, page.headers['set-cookie']);
 }
 
-/** The form as posted from some address (the app trusts X-Forwarded-For, see app.factory.ts). */
+/** The form as posted from some address (these apps run with TRUST_PROXY=true, see app.factory.ts). */
 function postFrom(t: TestApp, address: string, form: SignInForm, username: string, password: string): request.Test {
   return request(t.server).post(form.action).set('cookie', form.cookie).set('x-forwarded-for', address).type('form')
     .send({ request_id: form.requestId, csrf_token: form.csrfToken, username, password });
@@ -40,7 +40,7 @@ function expectNoCode(res: request.Response): void {
 
 describe('POST /api/oauth2/sign-in', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(config()); });
+  beforeAll(async () => { t = await startTestApp(config(), { env: { TRUST_PROXY: 'true' } }); });
   afterAll(async () => t.close());
 
   describe('wrong credentials', () => {
@@ -151,7 +151,7 @@ describe('POST /api/oauth2/sign-in', () => {
 
     it('answers an expired pending request with a 400 page', async () => {
       const clock = new ShiftableClock();
-      const clocked = await startTestApp(config(), { extensions: [memoryStoreOn(clock)] });
+      const clocked = await startTestApp(config(), { extensions: [memoryStoreOn(clock)], env: { TRUST_PROXY: 'true' } });
       try {
         const form = await openForm(clocked);
         clock.advance(10 * 60_000 + 1_000);
@@ -198,7 +198,7 @@ describe('POST /api/oauth2/sign-in', () => {
 
   describe('throttling', () => {
     let throttled: TestApp;
-    beforeAll(async () => { throttled = await startTestApp(config()); });
+    beforeAll(async () => { throttled = await startTestApp(config(), { env: { TRUST_PROXY: 'true' } }); });
     afterAll(async () => throttled.close());
 
     const ATTACKER = '203.0.113.7';

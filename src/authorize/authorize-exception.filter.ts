@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { LoadedConfiguration } from '../config/load-configuration.js';
+import { StoreUnavailableError } from '../store/authorization-store.js';
 import { AuthorizationPageError, AuthorizationRedirectError, AuthorizeRequest } from './authorization-request.js';
 import { redirectWith } from './authorization-redirect.js';
 import { HTML_SECURITY_HEADERS, renderErrorPage } from './sign-in/html-page.js';
@@ -37,6 +38,11 @@ export class AuthorizeExceptionFilter implements ExceptionFilter {
     } else if (exception instanceof AuthorizationRedirectError) {
       ({ error: title, description } = exception);
       status = 400;
+    } else if (exception instanceof StoreUnavailableError) {
+      this.logger.warn(`store unavailable: ${exception.message}`);
+      status = 503;
+      title = 'Temporarily unavailable';
+      description = 'The server cannot take new sign-ins right now. Try again in a few minutes.';
     } else if (isHttpError(exception) && exception.getStatus() < 500) {
       status = exception.getStatus();
       title = 'Invalid request';

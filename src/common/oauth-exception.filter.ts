@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { fastifyErrorToOAuth } from './http-setup.js';
+import { StoreUnavailableError } from '../store/authorization-store.js';
 import { FormBody } from './form-body.js';
 import { OAuthError } from './oauth-error.js';
 
@@ -21,6 +22,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   private toOAuthError(exception: unknown): OAuthError {
     if (exception instanceof OAuthError) return exception;
+    if (exception instanceof StoreUnavailableError) {
+      this.logger.warn(`store unavailable: ${exception.message}`);
+      return OAuthError.temporarilyUnavailable('the server cannot complete the request right now; try again');
+    }
     if (isFastifyError(exception)) return fastifyErrorToOAuth(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -15,6 +15,17 @@
  */
 export const AUTHORIZATION_STORE = Symbol.for('sympauthy.AuthorizationStore');
 
+/**
+ * The store cannot take the operation right now (full, unreachable). Endpoints answer 503
+ * (`temporarily_unavailable`, or an HTML page), never a 500 or a silent success.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** An authorization request waiting for the end-user to sign in. */
 export interface PendingAuthorization {
   clientId: string;

@@ -2,6 +2,7 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import type {
   AuthorizationCodeRecord, AuthorizationStore, CodeConsumption, PendingAuthorization, RefreshFamily, RotationOutcome,
 } from './authorization-store.js';
+import { StoreUnavailableError } from './authorization-store.js';
 
 export interface MemoryStoreOptions {
   /** The clock for TTLs, in ms since the epoch; tests inject a fake one. Default `Date.now`. */
@@ -13,7 +14,7 @@ export interface MemoryStoreOptions {
 }
 
 /** A write refused because one kind of entry reached its limit; no live entry was dropped. */
-export class StoreCapacityError extends Error {
+export class StoreCapacityError extends StoreUnavailableError {
   constructor(kind: string, capacity: number) {
     super(`memory store is full: ${capacity} live ${kind}; raise maxEntriesPerKind or use store.type redis`);
     this.name = 'StoreCapacityError';

@@ -52,7 +52,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const consumption = await this.store.consumeCode(tokenHash(code));
     if (consumption.outcome === 'missing') throw OAuthError.invalidGrant('the authorization code is invalid or expired');
     if (consumption.outcome === 'replayed') {
-      await this.revokeWhatTheCodeProduced(consumption.record);
+      // Only a replay by the client the code was issued to revokes: another client that learnt
+      // a used code must not be able to end the real client's tokens.
+      if (consumption.record.clientId === client.id) await this.revokeWhatTheCodeProduced(consumption.record);
       throw OAuthError.invalidGrant('the authorization code was already used; the tokens issued from it are revoked');
     }
     const record = consumption.record;

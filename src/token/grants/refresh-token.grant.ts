@@ -48,9 +48,13 @@ export class RefreshTokenGrant implements GrantHandler {
     // Another client's token is refused without touching the family.
     if (family.clientId !== client.id) throw OAuthError.invalidGrant('the refresh token was issued to another client');
 
+    const presentedHash = tokenHash(presented);
+    const live = family.currentHash === presentedHash ||
+      (family.previousHash === presentedHash && this.graceMs > 0 && Date.now() - family.rotatedAt <= this.graceMs);
     let scopes = family.scopes;
     const requested = params.get('scope');
-    if (requested !== undefined) {
+    // A rotated token goes straight to reuse detection: no answer may tell its holder anything else.
+    if (live && requested !== undefined) {
       const narrowed = [...new Set(parseScopeParameter(requested))];
       const wider = narrowed.find((s) => !family.scopes.includes(s));
       if (wider !== undefined) throw OAuthError.invalidScope(`scope ${wider.replace(/[^\x21-\x7E]/g, '?').slice(0, 60)} was not granted to this refresh token`);
@@ -59,7 +63,7 @@ export class RefreshTokenGrant implements GrantHandler {
 
     const next = mintRefreshToken(family.familyId);
     const rotation = await this.store.rotateRefreshToken(
-      family.familyId, tokenHash(presented), next.hash, Date.now(), this.graceMs, this.ttlMs, this.tokens.grantRevocationTtlMs);
+      family.familyId, presentedHash, next.hash, Date.now(), this.graceMs, this.ttlMs, this.tokens.grantRevocationTtlMs);
     if (rotation.outcome === 'reused') {
       throw OAuthError.invalidGrant('the refresh token was already used; its token family is revoked');
     }
