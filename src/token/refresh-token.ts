@@ -1,4 +1,5 @@
 import { randomToken, tokenHash } from '../common/secure-tokens.js';
+import type { RefreshFamily } from '../store/authorization-store.js';
 
 /**
  * Refresh tokens are opaque to clients: `<family id>.<256 random bits>`, both base64url. The
@@ -20,4 +21,14 @@ export function mintRefreshToken(familyId: string): MintedRefreshToken {
 /** The family id of a well-formed refresh token, else `undefined`. */
 export function refreshTokenFamily(token: string): string | undefined {
   return FORMAT.exec(token)?.[1];
+}
+
+/**
+ * Is `presentedHash` a live token of the family: its current token, or the one it replaced while
+ * still within the reuse grace? (The store decides atomically at rotation; this is for reads.)
+ */
+export function isLiveRefreshToken(family: RefreshFamily, presentedHash: string, nowMs: number, graceMs: number): boolean {
+  if (family.revoked) return false;
+  if (family.currentHash === presentedHash) return true;
+  return family.previousHash === presentedHash && graceMs > 0 && nowMs - family.rotatedAt <= graceMs;
 }

@@ -9,7 +9,7 @@ import type { AuthorizationStore } from '../../store/authorization-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
-import { mintRefreshToken, refreshTokenFamily } from '../refresh-token.js';
+import { isLiveRefreshToken, mintRefreshToken, refreshTokenFamily } from '../refresh-token.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
 
 /**
@@ -49,8 +49,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (family.clientId !== client.id) throw OAuthError.invalidGrant('the refresh token was issued to another client');
 
     const presentedHash = tokenHash(presented);
-    const live = family.currentHash === presentedHash ||
-      (family.previousHash === presentedHash && this.graceMs > 0 && Date.now() - family.rotatedAt <= this.graceMs);
+    const live = isLiveRefreshToken(family, presentedHash, Date.now(), this.graceMs);
     let scopes = family.scopes;
     const requested = params.get('scope');
     // A rotated token goes straight to reuse detection: no answer may tell its holder anything else.

@@ -10,7 +10,7 @@ import { LoadedConfiguration } from '../../config/load-configuration.js';
 import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
 import type { AuthorizationStore } from '../../store/authorization-store.js';
 import { AccessTokenVerifier } from '../access-token-verifier.js';
-import { refreshTokenFamily } from '../refresh-token.js';
+import { isLiveRefreshToken, refreshTokenFamily } from '../refresh-token.js';
 
 const INACTIVE = Object.freeze({ active: false });
 
@@ -48,11 +48,7 @@ export class IntrospectionController {
     const familyId = refreshTokenFamily(token);
     if (familyId) {
       const family = await this.store.findFamily(familyId);
-      if (!family || family.revoked || family.clientId !== clientId) return INACTIVE;
-      const hash = tokenHash(token);
-      const current = family.currentHash === hash;
-      const inGrace = family.previousHash === hash && Date.now() - family.rotatedAt <= this.graceMs;
-      if (!current && !inGrace) return INACTIVE;
+      if (!family || family.clientId !== clientId || !isLiveRefreshToken(family, tokenHash(token), Date.now(), this.graceMs)) return INACTIVE;
       const iat = Math.floor(family.rotatedAt / 1000);
       return {
         active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: family.scopes.join(' '),
