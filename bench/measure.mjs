@@ -68,9 +68,17 @@ function cpuTicks(pid) {
     const [user, nice, system, , , irq, softirq, steal] = machine;
     const processTicks = (file) => {
       const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-      return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15 of proc(5))
+      return { user: Number(fields[11]), system: Number(fields[12]) }; // utime, stime (fields 14 and 15 of proc(5))
     };
-    return { at: process.hrtime.bigint(), busy: user + nice + system + irq + softirq + (steal ?? 0), server: processTicks(`/proc/${pid}/stat`), self: processTicks('/proc/self/stat') };
+    const server = processTicks(`/proc/${pid}/stat`);
+    const self = processTicks('/proc/self/stat');
+    return {
+      at: process.hrtime.bigint(),
+      busy: user + nice + system + irq + softirq + (steal ?? 0),
+      server: server.user + server.system,
+      serverSystem: server.system,
+      self: self.user + self.system,
+    };
   } catch {
     return undefined; // not Linux
   }
@@ -86,6 +94,7 @@ function cpuShares(before, after) {
   const self = after.self - before.self;
   return {
     serverCpuPct: pct(server),
+    serverSystemCpuPct: pct(after.serverSystem - before.serverSystem),
     loadGeneratorCpuPct: pct(self),
     otherCpuPct: pct(after.busy - before.busy - server - self) / cpus().length,
   };

@@ -83,7 +83,7 @@ async function run({ scenario, target, options }, label) {
   if (!target.running) throw new Error(`${target.name} died during ${scenario.name}:\n${target.output()}`);
   progress(`${label} ${scenario.name.padEnd(20)} ${result.tokensPerSecond.toFixed(0).padStart(6)} tokens/s  ` +
     `p50 ${result.p50Ms?.toFixed(2)} ms  p99 ${result.p99Ms?.toFixed(2)} ms  RSS ${result.peakRssMiB.toFixed(0)} MiB  ` +
-    `CPU server ${result.serverCpuPct?.toFixed(0)} % generator ${result.loadGeneratorCpuPct?.toFixed(0)} % others ${result.otherCpuPct?.toFixed(0)} %` +
+    `CPU server ${result.serverCpuPct?.toFixed(0)} % (sys ${result.serverSystemCpuPct?.toFixed(0)} %) generator ${result.loadGeneratorCpuPct?.toFixed(0)} % others ${result.otherCpuPct?.toFixed(0)} %` +
     (result.non2xx + result.errors + result.timeouts ? `  !! non-2xx ${result.non2xx} errors ${result.errors} timeouts ${result.timeouts} ${JSON.stringify(result.statusCodes)}` : ''));
   await pause();
   return result;
