@@ -96,7 +96,8 @@ function cpuShares(before, after) {
     serverCpuPct: pct(server),
     serverSystemCpuPct: pct(after.serverSystem - before.serverSystem),
     loadGeneratorCpuPct: pct(self),
-    otherCpuPct: pct(after.busy - before.busy - server - self) / cpus().length,
+    // Tick accounting is coarse (10 ms): a quiet machine can come out a little below zero.
+    otherCpuPct: Math.max(0, pct(after.busy - before.busy - server - self) / cpus().length),
   };
 }
 

@@ -106,6 +106,17 @@ export const SCENARIOS = [
     setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
     check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
   },
+  {
+    name: 'ours-health-live',
+    server: 'ours',
+    runs: 'once',
+    description: 'reference, not a token: GET /health/live through the same Fastify/Nest stack (the framework ceiling)',
+    setup: () => ({ method: 'GET', path: '/health/live' }),
+    check: async (server, _fixtures, options) => {
+      const response = await fetch(server.url + options.path);
+      if (response.status !== 200) throw new Error(`${server.name} ${options.path}: status ${response.status}`);
+    },
+  },
 ];
 
 /** Ratios of median tokens/s printed under the table, with the goals of issue 3. */
@@ -113,6 +124,7 @@ export const COMPARISONS = [
   { name: 'ours-plain / oidc-provider', numerator: 'ours-plain', denominator: 'oidc-provider', goal: { min: 2 }, goalText: '≥ 2.00' },
   { name: 'ours-bcrypt / ours-plain', numerator: 'ours-bcrypt', denominator: 'ours-plain', goal: { min: 0.8 }, goalText: '≥ 0.80 (within 20 %)' },
   { name: 'ours-plain-info-log / ours-plain', numerator: 'ours-plain-info-log', denominator: 'ours-plain', goalText: 'cost of the info request log' },
+  { name: 'ours-plain / ours-health-live', numerator: 'ours-plain', denominator: 'ours-health-live', goalText: 'share of the framework ceiling' },
 ];
 
 /** Per-row latency goals (issue 3: p99 under 10 ms, plain secret). */
