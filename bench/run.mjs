@@ -72,7 +72,7 @@ async function prepare(scenario, extra) {
   const target = await server(scenario.server, extra);
   const options = await scenario.setup(target, fixtures);
   await scenario.check(target, fixtures, options);
-  progress(`${scenario.name}: token checked (JWT, ES256, at+jwt, signature); warming up ${settings.warmupSeconds} s`);
+  progress(`${scenario.name}: check passed; warming up ${settings.warmupSeconds} s`);
   await measure(target, options, { connections: settings.connections, durationSeconds: settings.warmupSeconds });
   await pause();
   return { scenario, target, options };
