@@ -114,8 +114,8 @@ describe('introspection and revocation', () => {
 
     it('answers {active: false} for unknown, malformed and expired tokens', async () => {
       const client = t.app.get(ClientRegistry, { strict: false }).find('web-app')!;
-      const expired = t.app.get(AccessTokenIssuer, { strict: false })
-        .issue({ client, subject: 'alice', scopes: ['openid'] }, Math.floor(Date.now() / 1000) - 3_600).token;
+      const expired = (await t.app.get(AccessTokenIssuer, { strict: false })
+        .issue({ client, subject: 'alice', scopes: ['openid'] }, Math.floor(Date.now() / 1000) - 3_600)).token;
       for (const token of ['nope', `${'A'.repeat(22)}.${'B'.repeat(43)}`, expired]) {
         expect((await introspect(t, token, WEB_APP)).body).toEqual({ active: false });
       }
@@ -173,8 +173,8 @@ describe('introspection and revocation', () => {
 
     it('answers 200 for unknown, malformed and expired tokens', async () => {
       const client = t.app.get(ClientRegistry, { strict: false }).find('web-app')!;
-      const expired = t.app.get(AccessTokenIssuer, { strict: false })
-        .issue({ client, subject: 'alice', scopes: ['openid'] }, Math.floor(Date.now() / 1000) - 3_600).token;
+      const expired = (await t.app.get(AccessTokenIssuer, { strict: false })
+        .issue({ client, subject: 'alice', scopes: ['openid'] }, Math.floor(Date.now() / 1000) - 3_600)).token;
       for (const token of ['nope', `${'A'.repeat(22)}.${'B'.repeat(43)}`, expired]) {
         expect((await revoke(t, token, WEB_APP)).status).toBe(200);
       }

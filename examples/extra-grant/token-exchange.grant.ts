@@ -54,7 +54,7 @@ export class TokenExchangeGrant implements GrantHandler {
     const scopes = grantScopes(this.scopes, client, params.get('scope') ?? held.join(' '));
     if (scopes.some((scope) => !held.includes(scope))) throw OAuthError.invalidScope('the scope may not exceed the subject token\'s');
 
-    const token = this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } } });
+    const token = await this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } } });
     return {
       access_token: token.token,
       issued_token_type: ACCESS_TOKEN_TYPE,

@@ -21,38 +21,38 @@ describe('TokenSigner', () => {
     const { signer } = signerWith(algorithm);
     const claims = { sub: 'svc', exp: now() + 60 };
 
-    it('signs with the active key of the purpose and verifies its own tokens', () => {
-      const token = signer.sign('access-token', claims, 'at+jwt');
+    it('signs with the active key of the purpose and verifies its own tokens', async () => {
+      const token = await signer.sign('access-token', claims, 'at+jwt');
       expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString())).toEqual({ alg: algorithm, typ: 'at+jwt', kid: 'at-1' });
       expect(signer.verify(token, 'access-token', 'at+jwt')).toMatchObject(claims);
-      const idToken = signer.sign('id-token', claims, 'JWT');
+      const idToken = await signer.sign('id-token', claims, 'JWT');
       expect(JSON.parse(Buffer.from(idToken.split('.')[0], 'base64url').toString()).kid).toBe('it-1');
     });
 
-    it('refuses another typ, another purpose, an expired token and an altered one', () => {
-      const token = signer.sign('access-token', claims, 'at+jwt');
+    it('refuses another typ, another purpose, an expired token and an altered one', async () => {
+      const token = await signer.sign('access-token', claims, 'at+jwt');
       expect(signer.verify(token, 'access-token', 'JWT')).toBeUndefined();
       expect(signer.verify(token, 'id-token', 'at+jwt')).toBeUndefined();
-      expect(signer.verify(signer.sign('access-token', { sub: 'svc', exp: now() - 1 }, 'at+jwt'), 'access-token', 'at+jwt')).toBeUndefined();
+      expect(signer.verify(await signer.sign('access-token', { sub: 'svc', exp: now() - 1 }, 'at+jwt'), 'access-token', 'at+jwt')).toBeUndefined();
       const [h, , s] = token.split('.');
       expect(signer.verify(`${h}.${b64({ ...claims, sub: 'admin' })}.${s}`, 'access-token', 'at+jwt')).toBeUndefined();
     });
   });
 
-  it('refuses alg "none", an unknown kid and a token of another key', () => {
+  it('refuses alg "none", an unknown kid and a token of another key', async () => {
     const { signer } = signerWith('ES256');
-    const token = signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
+    const token = await signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
     const [, p, s] = token.split('.');
     expect(signer.verify(`${b64({ alg: 'none', typ: 'at+jwt', kid: 'at-1' })}.${p}.`, 'access-token', 'at+jwt')).toBeUndefined();
     expect(signer.verify(`${b64({ alg: 'ES256', typ: 'at+jwt', kid: 'nope' })}.${p}.${s}`, 'access-token', 'at+jwt')).toBeUndefined();
-    const other = signerWith('ES256').signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
+    const other = await signerWith('ES256').signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
     expect(signer.verify(other, 'access-token', 'at+jwt')).toBeUndefined();
   });
 
-  it('verifies tokens of a published (non-active) key', () => {
+  it('verifies tokens of a published (non-active) key', async () => {
     const { signer, keys } = signerWith('ES256', 1);
     const rotated = new TokenSigner({ keys: SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]) } as LoadedConfiguration);
-    const token = signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
+    const token = await signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
     expect(rotated.verify(token, 'access-token', 'at+jwt')).toMatchObject({ sub: 'svc' });
   });
 
@@ -66,7 +66,7 @@ describe('TokenSigner', () => {
     for (const input of inputs) expect(signer.verify(input, 'access-token', 'at+jwt')).toBeUndefined();
   });
 
-  it('never accepts a token whose claims are not an object, even when validly signed', () => {
+  it('never accepts a token whose claims are not an object, even when validly signed', async () => {
     const { keys, signer } = signerWith('EdDSA');
     const key = keys.active('access-token');
     const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: key.id })}.${b64('null')}`;

@@ -24,11 +24,20 @@ export class TokenSigner {
     this.keys = configuration.keys;
   }
 
-  /** Signs `claims` with the active key of `purpose`; `typ` is `at+jwt` for access tokens (RFC 9068). */
-  sign(purpose: KeyPurpose, claims: JwtClaims, typ: string): string {
+  /**
+   * Signs `claims` with the active key of `purpose`; `typ` is `at+jwt` for access tokens
+   * (RFC 9068). The signature is computed by `crypto.sign`'s callback form, on libuv's thread
+   * pool: the event loop keeps parsing and answering requests while another core signs.
+   */
+  sign(purpose: KeyPurpose, claims: JwtClaims, typ: string): Promise<string> {
     const key = this.keys.active(purpose);
     const input = `${this.encodedHeader(key, typ)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return `${input}.${cryptoSign(digestOf(key), Buffer.from(input), keyInput(key, key.privateKey)).toString('base64url')}`;
+    return new Promise((resolve, reject) => {
+      cryptoSign(digestOf(key), Buffer.from(input), keyInput(key, key.privateKey), (error, signature) => {
+        if (error) reject(error);
+        else resolve(`${input}.${signature.toString('base64url')}`);
+      });
+    });
   }
 
   /**

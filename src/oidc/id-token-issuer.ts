@@ -33,7 +33,7 @@ export class IdTokenIssuer {
     this.lifespanSeconds = Math.max(1, Math.floor(configuration.parsed.token.accessTokenMs / 1000));
   }
 
-  issue(request: IdTokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): string {
+  issue(request: IdTokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
     const claims: Record<string, unknown> = {
       ...claimsForScopes(request.user.claims, request.scopes),
       iss: this.issuer,

@@ -38,7 +38,7 @@ export class AccessTokenIssuer {
     this.lifespanSeconds = Math.max(1, Math.floor(configuration.parsed.token.accessTokenMs / 1000));
   }
 
-  issue(request: AccessTokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): IssuedAccessToken {
+  async issue(request: AccessTokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): Promise<IssuedAccessToken> {
     const jti = randomToken(16);
     const exp = nowSeconds + this.lifespanSeconds;
     const claims: Record<string, unknown> = {
@@ -53,6 +53,6 @@ export class AccessTokenIssuer {
       jti,
       scope: request.scopes.join(' '),
     };
-    return { token: this.signer.sign('access-token', claims, 'at+jwt'), jti, expiresIn: this.lifespanSeconds, expiresAt: exp, claims };
+    return { token: await this.signer.sign('access-token', claims, 'at+jwt'), jti, expiresIn: this.lifespanSeconds, expiresAt: exp, claims };
   }
 }

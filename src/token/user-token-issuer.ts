@@ -34,12 +34,12 @@ export class UserTokenIssuer {
     this.grantRevocationTtlMs = configuration.parsed.token.accessTokenMs + 60_000;
   }
 
-  issue(request: UserTokenRequest): TokenResponse {
-    const access = this.accessTokens.issue({ client: request.client, subject: request.user.id, scopes: request.scopes, extra: { gid: request.grantId } });
+  async issue(request: UserTokenRequest): Promise<TokenResponse> {
+    const access = await this.accessTokens.issue({ client: request.client, subject: request.user.id, scopes: request.scopes, extra: { gid: request.grantId } });
     const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: request.scopes.join(' ') };
     if (request.refreshToken !== undefined) response.refresh_token = request.refreshToken;
     if (request.scopes.includes('openid')) {
-      response.id_token = this.idTokens.issue({
+      response.id_token = await this.idTokens.issue({
         client: request.client, user: request.user, scopes: request.scopes, authTime: request.authTime, nonce: request.nonce, accessToken: access.token,
       });
     }

@@ -24,7 +24,7 @@ export class ClientCredentialsGrant implements GrantHandler {
   async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
     const client = authenticated.client;
     const scopes = grantScopes(this.scopes, client, params.get('scope'));
-    const token = this.accessTokens.issue({ client, subject: client.id, scopes });
+    const token = await this.accessTokens.issue({ client, subject: client.id, scopes });
     return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn, scope: scopes.join(' ') };
   }
 }
