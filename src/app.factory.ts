@@ -18,7 +18,7 @@ export interface CreateAppOptions extends AppOptions {
  * `main.ts` and by the e2e tests, so both run the same app.
  */
 export async function createApp(configuration: LoadedConfiguration, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const logger = options.logger === undefined ? new JsonLogger() : options.logger;
+  const logger = options.logger === undefined ? JsonLogger.toStdout() : options.logger;
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: 64 * 1024,
@@ -34,7 +34,7 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
     abortOnError: false,
   });
   app.useGlobalFilters(new OAuthExceptionFilter());
-  if (logger) registerRequestLog(adapter.getInstance(), logger.pino);
+  if (logger) registerRequestLog(adapter.getInstance(), logger.requests);
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');
   await app.init();
   return app;

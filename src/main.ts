@@ -14,7 +14,7 @@ import { JsonLogger } from './observability/json-logger.js';
  * for the drain delay, stop accepting connections, finish requests in flight, exit 0.
  */
 async function main(): Promise<void> {
-  const logger = new JsonLogger();
+  const logger = JsonLogger.toStdout();
   let configuration;
   let app;
   try {
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     const extensions = await loadExtensionModules(process.env);
     app = await createApp(configuration, { logger, extensions });
   } catch (e) {
+    logger.flush();
     process.stderr.write(`${e instanceof ConfigurationError ? e.message : moduleStartupFailure(e)}\n`);
     process.exit(2);
   }
@@ -40,8 +41,8 @@ async function main(): Promise<void> {
     logger.log(`${signal}: not ready, draining for ${listener.drainDelayMs} ms`, 'Shutdown');
     setTimeout(() => {
       app.close().then(
-        () => { logger.log('stopped', 'Shutdown'); process.exit(0); },
-        (e: unknown) => { logger.error(`shutdown failed: ${String(e)}`, 'Shutdown'); process.exit(1); },
+        () => { logger.log('stopped', 'Shutdown'); logger.flush(); process.exit(0); },
+        (e: unknown) => { logger.error(`shutdown failed: ${String(e)}`, 'Shutdown'); logger.flush(); process.exit(1); },
       );
     }, listener.drainDelayMs).unref();
   };

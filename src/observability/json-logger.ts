@@ -13,17 +13,53 @@ export const REDACTED_FIELDS = [
   '*.access_token', '*.refresh_token', '*.id_token', '*.token', '*.authorization', '*.cookie',
 ];
 
-export function createPino(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
+/**
+ * Standard output through an asynchronous SonicBoom: lines written in the same tick go out in
+ * one write. {@link JsonLogger.flush} empties it before the process exits.
+ */
+export function stdoutDestination(): pino.DestinationStream & { flushSync(): void } {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+export function createPino(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? 'info', redact = true): PinoLogger {
   return pino({
     level,
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } }, destination);
+    ...(redact ? { redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } } : {}),
+  }, destination);
 }
 
 export class JsonLogger implements LoggerService {
-  constructor(readonly pino: PinoLogger = createPino()) {}
+  /**
+   * The request log: one line of fixed, safe fields per request (request-log.ts), so it skips
+   * the wildcard redaction, which measured 8–9 µs per line against ~2 µs without.
+   */
+  readonly requests: PinoLogger;
+
+  constructor(
+    readonly pino: PinoLogger = createPino(stdoutDestination()),
+    requests?: PinoLogger,
+    private readonly destination?: { flushSync(): void },
+  ) {
+    this.requests = requests ?? pino;
+  }
+
+  /** Writes to stdout asynchronously; both loggers share one destination. */
+  static toStdout(level = process.env.LOG_LEVEL ?? 'info'): JsonLogger {
+    const destination = stdoutDestination();
+    return new JsonLogger(createPino(destination, level), createPino(destination, level, false), destination);
+  }
+
+  /** Writes buffered lines out synchronously (before `process.exit`). */
+  flush(): void {
+    try {
+      this.destination?.flushSync();
+    } catch {
+      // nothing buffered, or stdout already closed
+    }
+  }
 
   log(message: unknown, context?: string): void {
     this.pino.info({ context }, stringify(message));
