@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { tokenHash } from '../../common/secure-tokens.js';
 import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
 import type { AuthorizationStore } from '../../store/authorization-store.js';
 
@@ -56,13 +56,9 @@ export function userDelay(failures: number): number {
  * to the 64 KiB body limit, and each failure keeps its key for the whole window.
  */
 function userKey(username: string): string {
-  return `user:${digest(username.normalize('NFKC').toLowerCase())}`;
+  return `user:${tokenHash(username.normalize('NFKC').toLowerCase())}`;
 }
 
 function addressKey(address: string): string {
-  return `addr:${digest(address)}`;
-}
-
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  return `addr:${tokenHash(address)}`;
 }
