@@ -1,9 +1,37 @@
-// One load run with autocannon's programmatic API, plus the server's memory while it runs.
+// One load run with autocannon's programmatic API, plus the server's CPU and memory while it runs
+// (serverSampler, shared with the flow driver of bench/flow.mjs).
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 
 const RSS_SAMPLE_MS = 200;
+
+/**
+ * Samples the server while load runs: peak RSS (every 200 ms) and CPU shares (from /proc) between
+ * start() and stop().
+ */
+export function serverSampler(server) {
+  let peakRssMiB = 0;
+  let timer;
+  let cpuBefore;
+  const sampleRss = () => {
+    const memory = server.memory();
+    if (memory) peakRssMiB = Math.max(peakRssMiB, memory.rssMiB);
+  };
+  return {
+    start() {
+      sampleRss();
+      timer = setInterval(sampleRss, RSS_SAMPLE_MS);
+      cpuBefore = cpuTicks(server.pid);
+    },
+    stop() {
+      clearInterval(timer);
+      sampleRss();
+      const cpu = cpuShares(cpuBefore, cpuTicks(server.pid));
+      return { peakRssMiB, vmHwmMiB: server.memory()?.hwmMiB, ...cpu };
+    },
+  };
+}
 
 /**
  * Runs `options` (autocannon request options from a scenario's setup) against `server` for
@@ -12,14 +40,8 @@ const RSS_SAMPLE_MS = 200;
  */
 export function measure(server, options, { connections, durationSeconds }) {
   const latencies = [];
-  let peakRssMiB = 0;
-  const sampleRss = () => {
-    const memory = server.memory();
-    if (memory) peakRssMiB = Math.max(peakRssMiB, memory.rssMiB);
-  };
-  sampleRss();
-  const sampler = setInterval(sampleRss, RSS_SAMPLE_MS);
-  const cpuBefore = cpuTicks(server.pid);
+  const sampler = serverSampler(server);
+  sampler.start();
 
   return new Promise((resolve, reject) => {
     // autocannon takes the path of a single request from `url` (items of `requests` keep theirs).
@@ -30,26 +52,27 @@ export function measure(server, options, { connections, durationSeconds }) {
       connections,
       duration: durationSeconds,
     }, (error, result) => {
-      clearInterval(sampler);
-      sampleRss();
-      const cpu = cpuShares(cpuBefore, cpuTicks(server.pid));
+      const sampled = sampler.stop();
       if (error) return reject(error);
       latencies.sort((a, b) => a - b);
-      const memory = server.memory();
       resolve({
-        tokensPerSecond: result['2xx'] / result.duration,
+        perSecond: result['2xx'] / result.duration,
         ok: result['2xx'],
+        failures: result.non2xx + result.errors + result.timeouts,
         non2xx: result.non2xx,
         errors: result.errors,
         timeouts: result.timeouts,
         statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+        failureReasons: Object.fromEntries([
+          ...Object.entries(result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => [`status ${code}`, count]),
+          ['errors', result.errors],
+          ['timeouts', result.timeouts],
+        ].filter(([, count]) => count > 0)),
         durationSeconds: result.duration,
         p50Ms: percentile(latencies, 50),
         p99Ms: percentile(latencies, 99),
         maxMs: latencies.at(-1),
-        peakRssMiB,
-        vmHwmMiB: memory?.hwmMiB,
-        ...cpu,
+        ...sampled,
       });
     });
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -71,12 +94,15 @@ function cpuTicks(pid) {
       return { user: Number(fields[11]), system: Number(fields[12]) }; // utime, stime (fields 14 and 15 of proc(5))
     };
     const server = processTicks(`/proc/${pid}/stat`);
+    // The main thread (its tid is the pid): the event loop, apart from libuv's thread pool.
+    const serverMain = processTicks(`/proc/${pid}/task/${pid}/stat`);
     const self = processTicks('/proc/self/stat');
     return {
       at: process.hrtime.bigint(),
       busy: user + nice + system + irq + softirq + (steal ?? 0),
       server: server.user + server.system,
       serverSystem: server.system,
+      serverMain: serverMain.user + serverMain.system,
       self: self.user + self.system,
     };
   } catch {
@@ -84,7 +110,7 @@ function cpuTicks(pid) {
   }
 }
 
-/** Percent of one core used by the server, by the load generator, and by everything else (of all cores). */
+/** Percent of one core used by the server (and by its main thread), by the load generator, and by everything else (of all cores). */
 function cpuShares(before, after) {
   if (!before || !after) return {};
   const ticksPerSecond = 100; // USER_HZ on Linux
@@ -95,6 +121,7 @@ function cpuShares(before, after) {
   return {
     serverCpuPct: pct(server),
     serverSystemCpuPct: pct(after.serverSystem - before.serverSystem),
+    serverMainThreadCpuPct: pct(after.serverMain - before.serverMain),
     loadGeneratorCpuPct: pct(self),
     // Tick accounting is coarse (10 ms): a quiet machine can come out a little below zero.
     otherCpuPct: Math.max(0, pct(after.busy - before.busy - server - self) / cpus().length),

@@ -1,34 +1,46 @@
 // What the bench measures. A scenario is a small object:
 //
 //   {
-//     name,          // row label, also used by comparisons
+//     name,          // row label, also used by comparisons and BENCH_SCENARIOS
+//     group,         // 'client-credentials' or 'flow': one table each, one round loop each
+//     unit,          // what a row counts per second: 'tokens' or 'flows'
 //     server,        // key of SERVERS: the process under load
 //     runs,          // 'interleaved' (every round, in list order) or 'once' (after the rounds)
 //     description,   // one line for the report
-//     setup(server, fixtures) -> autocannon options for the load: { method, path, headers, body }
-//                    // or { requests: [...] } for multi-step flows (autocannon's `requests`,
-//                    // with setupRequest/onResponse hooks), e.g. the authorization-code round
-//                    // trip of issue 4 (authorize → sign-in → code → token).
-//     check(server, fixtures, options) -> throws unless one request yields what we claim to measure
+//     setup(server, fixtures) -> the options of the load: autocannon request options
+//                    // ({ method, path, headers, body }) or, for a flow, what bench/flow.mjs needs
+//     check(server, fixtures, options) -> throws unless one request (or one flow) yields what
+//                    // we claim to measure; may return a line saying what it checked
+//     measure(server, options, settings, phase) -> one load run ('server-warmup' before the first
+//                    // scenario on a server, 'warmup', or 'run'); the result
+//                    // has perSecond, failures, p50Ms, p99Ms and the server's CPU and memory
 //   }
 //
 // To add a scenario, append to SCENARIOS (and to SERVERS if it needs another process).
 import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { basic, checkFlow, discoverFlow, driveFlows } from './flow.mjs';
+import { measure } from './measure.mjs';
 import { startOurServer, startPeer } from './servers.mjs';
-
 /** The processes scenarios run against, started lazily by run.mjs, stopped at the end. */
 export const SERVERS = {
   ours: (fixtures, extra = {}) => startOurServer(fixtures, { name: 'ours', logLevel: 'warn', ...extra }),
   'ours-info-log': (fixtures, extra = {}) => startOurServer(fixtures, { name: 'ours-info-log', logLevel: 'info', ...extra }),
   'oidc-provider': (fixtures) => startPeer(fixtures),
+  // The flow bench runs against its own processes: the state it leaves (sessions, codes,
+  // refresh-token families) stays out of the client-credentials rows.
+  'ours-flow': (fixtures, extra = {}) => startOurServer(fixtures, { name: 'ours-flow', logLevel: 'warn', ...extra }),
+  'oidc-provider-flow': (fixtures, extra = {}) => startPeer(fixtures, { name: 'oidc-provider-flow', ...extra }),
 };
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** `Authorization: Basic` per RFC 6749 §2.3.1 (id and secret form-urlencoded first). */
-export function basic(id, secret) {
-  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+/** One autocannon run: `connections` connections for the warm-up or the measured duration. */
+function autocannonRun(server, options, settings, phase) {
+  return measure(server, options, {
+    connections: settings.connections,
+    durationSeconds: phase === 'run' ? settings.durationSeconds : settings.warmupSeconds,
+  });
 }
 
 function clientCredentialsRequest(path, client, scope) {
@@ -78,6 +90,9 @@ export const SCENARIOS = [
     name: 'ours-plain',
     server: 'ours',
     runs: 'interleaved',
+    group: 'client-credentials',
+    unit: 'tokens',
+    measure: autocannonRun,
     description: 'client credentials, plain secret, HTTP Basic, LOG_LEVEL=warn',
     setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
     check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
@@ -86,6 +101,9 @@ export const SCENARIOS = [
     name: 'oidc-provider',
     server: 'oidc-provider',
     runs: 'interleaved',
+    group: 'client-credentials',
+    unit: 'tokens',
+    measure: autocannonRun,
     description: 'node-oidc-provider v9, client credentials, client_secret_basic, JWT access token ES256',
     setup: async (server, fixtures) => clientCredentialsRequest(await peerTokenPath(server), fixtures.peerClient, fixtures.scope),
     check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.peerClient.id),
@@ -94,6 +112,9 @@ export const SCENARIOS = [
     name: 'ours-bcrypt',
     server: 'ours',
     runs: 'interleaved',
+    group: 'client-credentials',
+    unit: 'tokens',
+    measure: autocannonRun,
     description: 'client credentials, bcrypt-hashed secret (cost 10), HTTP Basic, LOG_LEVEL=warn',
     setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.bcryptClient, fixtures.scope),
     check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.bcryptClient.id),
@@ -102,6 +123,9 @@ export const SCENARIOS = [
     name: 'ours-plain-info-log',
     server: 'ours-info-log',
     runs: 'once',
+    group: 'client-credentials',
+    unit: 'tokens',
+    measure: autocannonRun,
     description: 'as ours-plain, default LOG_LEVEL=info (one JSON line per request) to /dev/null',
     setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
     check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
@@ -110,6 +134,9 @@ export const SCENARIOS = [
     name: 'ours-health-live',
     server: 'ours',
     runs: 'once',
+    group: 'client-credentials',
+    unit: 'tokens',
+    measure: autocannonRun,
     description: 'reference, not a token: GET /health/live through the same Fastify/Nest stack (the framework ceiling)',
     setup: () => ({ method: 'GET', path: '/health/live' }),
     check: async (server, _fixtures, options) => {
@@ -119,7 +146,7 @@ export const SCENARIOS = [
   },
 ];
 
-/** Ratios of median tokens/s printed under the table, with the goals of issue 3. */
+/** Ratios of median tokens/s printed under the client-credentials table, with the goals of issue 3. */
 export const COMPARISONS = [
   { name: 'ours-plain / oidc-provider', numerator: 'ours-plain', denominator: 'oidc-provider', goal: { min: 2 }, goalText: '≥ 2.00' },
   { name: 'ours-bcrypt / ours-plain', numerator: 'ours-bcrypt', denominator: 'ours-plain', goal: { min: 0.8 }, goalText: '≥ 0.80 (within 20 %)' },
@@ -129,3 +156,60 @@ export const COMPARISONS = [
 
 /** Per-row latency goals (issue 3: p99 under 10 ms, plain secret). */
 export const LATENCY_GOALS = { 'ours-plain': { p99MaxMs: 10 } };
+
+/** Which server of the flow bench: the SERVERS key and the row label. */
+const FLOW_SERVERS = [
+  { key: 'ours-flow', label: 'ours', description: 'our server' },
+  { key: 'oidc-provider-flow', label: 'oidc-provider', description: 'node-oidc-provider v9 (own login interaction, no consent page)' },
+];
+
+export const flowScenarioName = (label, cost, users) => `flow-${label}-c${cost}-u${users}`;
+
+/**
+ * The authorization-code round trips of issue 4 (authorize → sign-in → code → token, a fresh
+ * browser per flow; bench/flow.mjs): every server × bcrypt cost of the user's password × number
+ * of concurrent virtual users, ours then the peer for each pair so that they alternate.
+ */
+export function flowScenarios({ users, costs }) {
+  return costs.flatMap((cost) => users.flatMap((n) => FLOW_SERVERS.map((server) => ({
+    name: flowScenarioName(server.label, cost, n),
+    group: 'flow',
+    unit: 'flows',
+    server: server.key,
+    serverLabel: server.label,
+    users: n,
+    cost,
+    runs: 'interleaved',
+    description: `${server.description}, ${n} user${n > 1 ? 's' : ''}, bcrypt cost ${cost}`,
+    setup: (target, fixtures) => {
+      const user = fixtures.flowUsers.get(cost);
+      return discoverFlow(target, {
+        client: fixtures.flowClient,
+        redirectUri: fixtures.flowClient.redirectUri,
+        scope: fixtures.flowScope,
+        username: user.username,
+        password: user.password,
+      });
+    },
+    check: (target, _fixtures, flow) => checkFlow(target, flow),
+    measure: (target, flow, settings, phase) => driveFlows(target, flow, {
+      users: phase === 'server-warmup' ? Math.max(n, 8) : n,
+      transport: settings.flowClient,
+      leadInSeconds: phase === 'run' ? settings.flowLeadInSeconds : 0,
+      durationSeconds: { 'server-warmup': settings.flowServerWarmupSeconds, warmup: settings.flowWarmupSeconds, run: settings.flowDurationSeconds }[phase],
+    }),
+  }))));
+}
+
+/**
+ * Ours / peer at each number of users and cost; the goal of issue 4: ≥ 2× node-oidc-provider's
+ * flows/s at 8 users with cost-4 hashes.
+ */
+export function flowComparisons({ users, costs }) {
+  return costs.flatMap((cost) => users.map((n) => ({
+    name: `ours / oidc-provider, ${n} user${n > 1 ? 's' : ''}, cost ${cost}`,
+    numerator: flowScenarioName('ours', cost, n),
+    denominator: flowScenarioName('oidc-provider', cost, n),
+    ...(cost === 4 && n === 8 ? { goal: { min: 2 }, goalText: '≥ 2.00' } : {}),
+  })));
+}

@@ -29,9 +29,11 @@ export function freePort() {
 
 /**
  * Everything both servers share, written once into `dir`: the ES256 access-token key (PKCS#8
- * PEM, also given to the peer), a separate id-token key, the client ids and secrets.
+ * PEM, also given to the peer), a separate id-token key, the client ids and secrets, and for the
+ * authorization-code flow a web client and one user per bcrypt cost in `flowCosts` (same
+ * username, password and hash in both servers).
  */
-export function createFixtures(dir) {
+export function createFixtures(dir, { flowCosts = [] } = {}) {
   const pem = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   const accessTokenKeyFile = join(dir, 'access-token-es256.pem');
   const idTokenKeyFile = join(dir, 'id-token-es256.pem');
@@ -47,7 +49,16 @@ export function createFixtures(dir) {
     plainClient: { id: 'bench-plain', secret: randomBytes(24).toString('base64url') },
     bcryptClient: { id: 'bench-bcrypt', secret: bcryptSecret, hash: bcrypt.hashSync(bcryptSecret, 10) },
     peerClient: { id: 'bench-peer', secret: randomBytes(24).toString('base64url') },
+    flowClient: { id: 'bench-web', secret: randomBytes(24).toString('base64url'), redirectUri: 'https://app.bench.test/callback' },
+    flowScope: 'openid',
+    flowUsers: createFlowUsers(flowCosts),
   };
+}
+
+/** cost → { username, password, hash } (bcrypt's own `$2b$` hashes, as `npm run hash-secret` writes). */
+function createFlowUsers(costs) {
+  const password = randomBytes(12).toString('base64url');
+  return new Map([...new Set(costs)].map((cost) => [cost, { username: `bench-user-c${cost}`, password, hash: bcrypt.hashSync(password, cost) }]));
 }
 
 /** The YAML configuration of our server for the bench (SPEC §1, §2, §4 keys). */
@@ -64,7 +75,10 @@ function ourConfig(fixtures, root) {
     clients: {
       [fixtures.plainClient.id]: { secret: fixtures.plainClient.secret, ...clientCredentialsOnly },
       [fixtures.bcryptClient.id]: { secret: fixtures.bcryptClient.hash, ...clientCredentialsOnly },
+      // Confidential by default: authorization_code + refresh_token (+ client_credentials), PKCE.
+      [fixtures.flowClient.id]: { secret: fixtures.flowClient.secret, 'allowed-redirect-uris': [fixtures.flowClient.redirectUri] },
     },
+    ...(fixtures.flowUsers.size ? { users: Object.fromEntries([...fixtures.flowUsers.values()].map((u) => [u.username, { password: u.hash }])) } : {}),
     keys: {
       'access-token': [{ id: fixtures.accessTokenKid, algorithm: 'ES256', 'private-key-file': fixtures.accessTokenKeyFile }],
       'id-token': [{ id: 'bench-it-es256', algorithm: 'ES256', 'private-key-file': fixtures.idTokenKeyFile }],
@@ -107,13 +121,13 @@ export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], 
 }
 
 /** Starts node-oidc-provider (bench/oidc-provider-peer.mjs) on a free loopback port. */
-export async function startPeer(fixtures, { name = 'oidc-provider' } = {}) {
+export async function startPeer(fixtures, { name = 'oidc-provider', nodeArgs = [] } = {}) {
   const port = await freePort();
   const url = `http://${HOST}:${port}`;
   return startProcess({
     name,
     command: process.execPath,
-    args: [join(REPO, 'bench/oidc-provider-peer.mjs')],
+    args: [...nodeArgs, join(REPO, 'bench/oidc-provider-peer.mjs')],
     cwd: REPO,
     env: {
       PEER_PORT: String(port),
@@ -123,6 +137,10 @@ export async function startPeer(fixtures, { name = 'oidc-provider' } = {}) {
       PEER_CLIENT_SECRET: fixtures.peerClient.secret,
       PEER_AUDIENCE: `${url}/api`,
       PEER_SCOPE: fixtures.scope,
+      PEER_FLOW_CLIENT_ID: fixtures.flowClient.id,
+      PEER_FLOW_CLIENT_SECRET: fixtures.flowClient.secret,
+      PEER_FLOW_REDIRECT_URI: fixtures.flowClient.redirectUri,
+      PEER_USERS: JSON.stringify(Object.fromEntries([...fixtures.flowUsers.values()].map((u) => [u.username, u.hash]))),
     },
     stdout: 'pipe',
     url,
