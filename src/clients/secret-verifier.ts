@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcrypt';
+import { bcryptCompare } from '../common/bcrypt-compare.js';
 import { ClientSecret } from './client.js';
 
 export interface SecretVerifierOptions {
@@ -44,7 +44,7 @@ export class SecretVerifier {
     }
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = bcrypt.compare(presented, nodeBcryptHash(secret.hash)).finally(() => this.inFlight.delete(key));
+      pending = bcryptCompare(presented, nodeBcryptHash(secret.hash)).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     const ok = await pending;

@@ -1,5 +1,6 @@
 import bcrypt from 'bcrypt';
 import { nodeBcryptHash } from '../clients/secret-verifier.js';
+import { bcryptCompare } from '../common/bcrypt-compare.js';
 import { UserConfig } from '../config/sympauthy-config.js';
 import { User, UserDirectory } from './user-directory.js';
 
@@ -28,7 +29,7 @@ export class ConfigUserDirectory implements UserDirectory {
     // bcrypt only reads 72 bytes; a longer password could pass on its prefix, so refuse it
     // (after the same work as any other attempt).
     const tooLong = Buffer.byteLength(password, 'utf8') > 72;
-    const ok = await bcrypt.compare(password, entry?.hash ?? this.dummyHash);
+    const ok = await bcryptCompare(password, entry?.hash ?? this.dummyHash);
     return entry && ok && !tooLong ? entry.user : undefined;
   }
 
