@@ -67,7 +67,7 @@ export class SignInController {
       return;
     }
 
-    const decision = await this.throttle.check(username, request.ip);
+    const decision = await this.throttle.begin(username, request.ip);
     if (!decision.allowed) {
       void reply.header('retry-after', String(decision.retryAfterSeconds));
       this.page.send(reply, 429, { ...model, error: `Too many failed attempts. Try again in ${decision.retryAfterSeconds} seconds.` });
@@ -77,11 +77,10 @@ export class SignInController {
 
     const user = await this.users.authenticate(username, password);
     if (!user) {
-      await this.throttle.recordFailure(username, request.ip);
       this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.succeeded(username, request.ip);
     if (!(await this.store.takePending(requestId))) {
       throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
     }
