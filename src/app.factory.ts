@@ -6,7 +6,9 @@ import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
 import { registerHttpSetup } from './common/http-setup.js';
 import { LoadedConfiguration } from './config/load-configuration.js';
 import { JsonLogger } from './observability/json-logger.js';
+import { Metrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
+import { registerOAuthOutcome } from './observability/request-outcome.js';
 
 export interface CreateAppOptions extends AppOptions {
   logger?: JsonLogger | false;
@@ -14,7 +16,7 @@ export interface CreateAppOptions extends AppOptions {
 
 /**
  * Builds the Nest application on the Fastify adapter with the HTTP behaviour every route shares
- * (strict form parsing, 64 KiB body limit, OAuth error rendering, request log). Used by
+ * (strict form parsing, 64 KiB body limit, OAuth error rendering, metrics, request log). Used by
  * `main.ts` and by the e2e tests, so both run the same app.
  */
 export async function createApp(configuration: LoadedConfiguration, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
@@ -34,6 +36,8 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
     abortOnError: false,
   });
   app.useGlobalFilters(new OAuthExceptionFilter());
+  registerOAuthOutcome(adapter.getInstance());
+  app.get(Metrics).observeHttp(adapter.getInstance());
   if (logger) registerRequestLog(adapter.getInstance(), logger.requests);
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');
   await app.init();

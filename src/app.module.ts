@@ -4,6 +4,7 @@ import { SympauthyConfigModule } from './config/config.module.js';
 import { LoadedConfiguration } from './config/load-configuration.js';
 import { OidcDiscoveryModule } from './discovery/discovery.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './observability/metrics.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         SympauthyConfigModule.forRoot(configuration, options.env),
         HealthModule,
+        MetricsModule,
         StoreModule.forRoot(configuration, options.extensions ?? []),
         UsersModule.forRoot(options.extensions ?? []),
         ScopesModule,

@@ -53,6 +53,13 @@ describe('a grant handler added from an extension module', () => {
       expect(payload.jti).not.toBe(claimsOf(subject).jti);
     });
 
+    it('is counted in the metrics under its own grant_type', async () => {
+      const res = await exchange(t, ['gateway', 'gateway-secret'], { subject_token: await subjectToken(t) });
+      expect(res.status).toBe(200);
+      const metrics = await request(t.server).get('/metrics');
+      expect(metrics.text).toMatch(new RegExp(`^sympauthy_token_requests_total\\{grant_type="${TOKEN_EXCHANGE_GRANT}",outcome="issued"\\} [1-9]`, 'm'));
+    });
+
     it("keeps the subject token's scopes when none is requested, filtered by the client's allowed-scopes", async () => {
       const subject = await subjectToken(t);
       expect((await exchange(t, ['gateway', 'gateway-secret'], { subject_token: subject })).body.scope).toBe('reports:read reports:write');

@@ -1,23 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { FormBody } from '../common/form-body.js';
+import type { OutcomeRequest } from './request-outcome.js';
 
 /**
  * One JSON line per request: request id, method, path (never the query string), status,
  * duration, and for OAuth endpoints the client id, grant type and outcome (the OAuth error code).
- * No header, body value or token is ever logged.
+ * No header, body value or token is ever logged. The outcome comes from
+ * {@link registerOAuthOutcome}, registered by `createApp`.
  */
 export function registerRequestLog(fastify: FastifyInstance, log: PinoLogger): void {
   if (!log.isLevelEnabled('info')) return; // LOG_LEVEL=warn: no per-request work at all
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"error":"')) {
-      (request as RequestWithOutcome).oauthError = payload.slice(10, payload.indexOf('"', 10));
-    }
-    return payload;
-  });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body instanceof FormBody ? request.body : undefined;
-    const client = (request as RequestWithOutcome).authenticatedClient?.client.id;
+    const client = (request as OutcomeRequest).authenticatedClient?.client.id;
     const path = request.url.split('?')[0];
     log.info({
       reqId: request.id,
@@ -27,14 +23,9 @@ export function registerRequestLog(fastify: FastifyInstance, log: PinoLogger): v
       ms: Math.round(reply.elapsedTime * 10) / 10,
       clientId: client,
       grantType: safe(body?.get('grant_type')),
-      outcome: (request as RequestWithOutcome).oauthError ?? (reply.statusCode < 400 ? 'ok' : 'error'),
+      outcome: (request as OutcomeRequest).oauthError ?? (reply.statusCode < 400 ? 'ok' : 'error'),
     }, 'request');
   });
-}
-
-interface RequestWithOutcome extends FastifyRequest {
-  oauthError?: string;
-  authenticatedClient?: { client: { id: string } };
 }
 
 function safe(value: string | undefined): string | undefined {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientRegistry } from '../../clients/client-registry.js';
 import { FormBody } from '../../common/form-body.js';
 import { LoadedConfiguration } from '../../config/load-configuration.js';
+import { Metrics } from '../../observability/metrics.js';
 import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
 import type { AuthorizationStore } from '../../store/authorization-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
@@ -37,6 +38,7 @@ export class SignInController {
     private readonly codes: AuthorizationCodeIssuer,
     private readonly throttle: SignInThrottle,
     private readonly page: SignInPage,
+    private readonly metrics: Metrics,
   ) {
     this.issuer = configuration.issuer;
     this.secureCookies = this.issuer.startsWith('https:');
@@ -70,6 +72,7 @@ export class SignInController {
     const decision = await this.throttle.begin(username, request.ip);
     if (!decision.allowed) {
       void reply.header('retry-after', String(decision.retryAfterSeconds));
+      this.metrics.signIn('throttled');
       this.page.send(reply, 429, { ...model, error: `Too many failed attempts. Try again in ${decision.retryAfterSeconds} seconds.` });
       return;
     }
@@ -77,10 +80,12 @@ export class SignInController {
 
     const user = await this.users.authenticate(username, password);
     if (!user) {
+      this.metrics.signIn('wrong_credentials');
       this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
     await this.throttle.succeeded(username, request.ip);
+    this.metrics.signIn('success');
     if (!(await this.store.takePending(requestId))) {
       throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
     }
