@@ -219,21 +219,6 @@ describe('POST /api/oauth2/sign-in', () => {
       expectNoCode(correctFromAttacker);
     });
 
-    it('counts a burst of concurrent guesses like guesses sent one by one', async () => {
-      const form = await openForm(throttled);
-      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postFrom(throttled, '203.0.113.99', form, `burst-${i}`, 'password')));
-      const statuses = answers.map((res) => res.status);
-      expect(statuses.filter((status) => status === 401)).toHaveLength(30);
-      expect(statuses.filter((status) => status === 429)).toHaveLength(10);
-    });
-
-    it('does not count successful sign-ins against their address (many users behind one NAT)', async () => {
-      for (let i = 0; i < 32; i++) {
-        const res = await postFrom(throttled, '192.0.2.77', await openForm(throttled), 'alice', ALICE_PASSWORD);
-        expect(res.status).toBe(303);
-      }
-    });
-
     it('still accepts the correct password of a user under attack from another address (no hard lockout)', async () => {
       const attackerForm = await openForm(throttled);
       for (let i = 0; i < 4; i++) {

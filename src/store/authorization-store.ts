@@ -150,12 +150,6 @@ export interface AuthorizationStore {
   recordFailure(key: string, windowMs: number): Promise<number>;
   /** The current count under `key`; 0 when none or the window has passed. */
   failureCount(key: string): Promise<number>;
-  /**
-   * Takes back one failure under `key`, never below 0, leaving the window as it is: the sign-in
-   * counts each attempt as a failure before checking the password (so concurrent attempts see
-   * each other) and forgives it when the attempt succeeds (Redis: a Lua script, DECR and DEL at 0).
-   */
-  forgiveFailure(key: string): Promise<void>;
   clearFailures(key: string): Promise<void>;
 
   /** Liveness of the backend, for `/health/ready`. */

@@ -190,13 +190,6 @@ export class MemoryAuthorizationStore implements AuthorizationStore, OnModuleDes
     return this.failures.get(key)?.value ?? 0;
   }
 
-  async forgiveFailure(key: string): Promise<void> {
-    const entry = this.failures.get(key);
-    if (entry === undefined) return;
-    if (entry.value <= 1) this.failures.delete(key);
-    else this.failures.set(key, entry.value - 1, entry.expiresAt);
-  }
-
   async clearFailures(key: string): Promise<void> {
     this.failures.delete(key);
   }

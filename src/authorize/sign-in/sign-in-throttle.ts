@@ -20,30 +20,29 @@ export type ThrottleDecision = { allowed: true; delayMs: number } | { allowed: f
  * {@link USER_FREE_FAILURES}, capped), applied to every attempt for that name whether it
  * exists or not; failures per address beyond {@link ADDRESS_MAX_FAILURES} in the window are
  * refused with `429` and `Retry-After` (an attacker's own address, not the user's).
- *
- * Each attempt is counted as a failure **before** the password is checked, with the store's
- * atomic increment, and forgiven when it succeeds: attempts sent in parallel see each other's
- * counts, so a burst of concurrent guesses meets the same limits as guesses sent one by one
- * (a read-then-record throttle let every attempt of a burst through on the count before it).
  */
 @Injectable()
 export class SignInThrottle {
   constructor(@Inject(AUTHORIZATION_STORE) private readonly store: AuthorizationStore) {}
 
-  /**
-   * Counts this attempt (as a failure until {@link succeeded}) and decides whether it may go on.
-   * A refused attempt is counted against its address only.
-   */
-  async begin(username: string, address: string): Promise<ThrottleDecision> {
-    const addressAttempts = await this.store.recordFailure(addressKey(address), THROTTLE_WINDOW_MS);
-    if (addressAttempts > ADDRESS_MAX_FAILURES) return { allowed: false, retryAfterSeconds: ADDRESS_RETRY_AFTER_SECONDS };
-    const userAttempts = await this.store.recordFailure(userKey(username), THROTTLE_WINDOW_MS);
-    return { allowed: true, delayMs: userDelay(userAttempts - 1) };
+  async check(username: string, address: string): Promise<ThrottleDecision> {
+    const [userFailures, addressFailures] = await Promise.all([
+      this.store.failureCount(userKey(username)),
+      this.store.failureCount(addressKey(address)),
+    ]);
+    if (addressFailures >= ADDRESS_MAX_FAILURES) return { allowed: false, retryAfterSeconds: ADDRESS_RETRY_AFTER_SECONDS };
+    return { allowed: true, delayMs: userDelay(userFailures) };
   }
 
-  /** The attempt begun for `username` from `address` signed in: clear the user, forgive the address. */
-  async succeeded(username: string, address: string): Promise<void> {
-    await Promise.all([this.store.clearFailures(userKey(username)), this.store.forgiveFailure(addressKey(address))]);
+  async recordFailure(username: string, address: string): Promise<void> {
+    await Promise.all([
+      this.store.recordFailure(userKey(username), THROTTLE_WINDOW_MS),
+      this.store.recordFailure(addressKey(address), THROTTLE_WINDOW_MS),
+    ]);
+  }
+
+  async recordSuccess(username: string): Promise<void> {
+    await this.store.clearFailures(userKey(username));
   }
 }
 

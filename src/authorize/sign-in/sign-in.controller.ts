@@ -69,7 +69,7 @@ export class SignInController {
       return;
     }
 
-    const decision = await this.throttle.begin(username, request.ip);
+    const decision = await this.throttle.check(username, request.ip);
     if (!decision.allowed) {
       void reply.header('retry-after', String(decision.retryAfterSeconds));
       this.metrics.signIn('throttled');
@@ -80,11 +80,12 @@ export class SignInController {
 
     const user = await this.users.authenticate(username, password);
     if (!user) {
+      await this.throttle.recordFailure(username, request.ip);
       this.metrics.signIn('wrong_credentials');
       this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
-    await this.throttle.succeeded(username, request.ip);
+    await this.throttle.recordSuccess(username);
     this.metrics.signIn('success');
     if (!(await this.store.takePending(requestId))) {
       throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
