@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ENDPOINT_PATHS } from '../discovery/discovery-document.js';
 import type { OutcomeRequest } from './request-outcome.js';
 
-export const TOKEN_ROUTE = '/api/oauth2/token';
-
-export type SignInOutcome = 'success' | 'wrong_credentials' | 'throttled';
+const SIGN_IN_OUTCOMES = ['success', 'wrong_credentials', 'throttled'] as const;
+export type SignInOutcome = (typeof SIGN_IN_OUTCOMES)[number];
 
 /**
  * The Prometheus metrics served at `GET /metrics`, in a registry of this application (not
@@ -45,7 +45,7 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    for (const outcome of ['success', 'wrong_credentials', 'throttled'] satisfies SignInOutcome[]) this.signIns.labels(outcome).inc(0);
+    for (const outcome of SIGN_IN_OUTCOMES) this.signIns.labels(outcome).inc(0);
   }
 
   get contentType(): string {
@@ -58,7 +58,7 @@ export class Metrics {
       const route = request.routeOptions.url ?? 'unmatched';
       const status = reply.statusCode;
       this.httpDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
-      if (route === TOKEN_ROUTE) {
+      if (route === ENDPOINT_PATHS.token) {
         const { grantType, oauthError } = request as OutcomeRequest;
         this.tokenRequests.inc({ grant_type: grantType ?? 'none', outcome: status < 400 ? 'issued' : oauthError ?? 'error' });
       }
