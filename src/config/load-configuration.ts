@@ -53,7 +53,14 @@ export function loadConfiguration(options: LoadOptions = {}): LoadedConfiguratio
   const scopes = ScopeRegistry.build(parsed, errors);
   const clients = ClientRegistry.build(parsed, scopes, errors);
   const keys = SigningKeys.build(parsed.keys, errors, warnings);
-  if (parsed.store.type === 'redis' && !parsed.store.url) errors.add('store.url', 'is required when store.type is redis');
+  if (parsed.store.type === 'redis' && !parsed.store.allowGeneratedKeys) {
+    for (const [purpose, list] of [['access-token', parsed.keys.accessToken], ['id-token', parsed.keys.idToken]] as const) {
+      if (list.length === 0) {
+        errors.add(`keys.${purpose}`, 'is required with store.type redis: replicas sharing a store must sign with the same ' +
+          'configured keys (generated keys differ per replica). For development only, store.allow-generated-keys: true allows them');
+      }
+    }
+  }
   errors.throwIfAny();
   return new LoadedConfiguration(files, parsed, scopes, clients, keys, warnings);
 }
