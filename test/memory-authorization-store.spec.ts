@@ -1,5 +1,5 @@
 import { MemoryAuthorizationStore, StoreCapacityError } from '../src/store/memory-authorization-store.js';
-import { describeAuthorizationStoreContract } from './store-contract.js';
+import { describeAuthorizationStoreContract } from './authorization-store-contract.js';
 
 /** A clock the test moves by hand. */
 function fakeClock(start = 1_800_000_000_000): { now: () => number; advance: (ms: number) => void } {
