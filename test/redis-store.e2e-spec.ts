@@ -22,7 +22,7 @@ import { connectedRedisStores, redisStoresOver, silentLogger, testRedisOptions }
 const leak = { leakIntervalMs: 1_000, holdMs: 5_000 };
 const record = {
   clientId: 'web-app', redirectUri: 'https://app.test/cb', codeChallenge: 'c', scopes: ['openid'],
-  userId: 'alice', authTime: 1, grantId: 'grant-1', binding: 'b',
+  userId: 'alice', authTime: 1, grantId: 'grant-1', familyId: 'family-1', binding: 'b',
 };
 
 describe('Redis store keys', () => {
@@ -56,9 +56,9 @@ describe('Redis store keys', () => {
       await t.codes.save('code-hash', record, 60_000);
       await t.codes.save('spent-hash', record, 60_000);
       await t.codes.redeem('spent-hash', ['b'], 30_000);
-      await t.refreshTokens.create({ familyId: 'grant-1', clientId: 'web-app', userId: 'alice', scopes: [], authTime: 1, currentHash: 'h1', rotatedAt: 1, revoked: false }, 60_000);
-      await t.refreshTokens.compareAndRotate('grant-1', 'h1', { currentHash: 'h2', previousHash: 'h1', rotatedAt: 2 }, 60_000);
-      await t.refreshTokens.revoke('grant-1');
+      await t.refreshTokens.create({ familyId: 'family-1', grantId: 'grant-1', clientId: 'web-app', userId: 'alice', scopes: [], authTime: 1, currentHash: 'h1', rotatedAt: 1, revoked: false }, 60_000);
+      await t.refreshTokens.compareAndRotate('family-1', 'h1', { currentHash: 'h2', previousHash: 'h1', rotatedAt: 2 }, 60_000);
+      await t.refreshTokens.revoke('family-1');
       await t.refreshTokens.revoke('no-such-family');
       await t.revocations.revokeGrant('grant-1', 60_000);
       await t.revocations.revokeAccessToken('jti-1', 'grant-1', 60_000);
@@ -70,7 +70,7 @@ describe('Redis store keys', () => {
 
       const keys = await keysUnder(prefix);
       expect(keys.map((k) => k.slice(prefix.length))).toEqual([
-        'attempts:address:203.0.113.7', 'attempts:user:alice', 'code:code-hash', 'code:spent-hash', 'family:{grant-1}',
+        'attempts:address:203.0.113.7', 'attempts:user:alice', 'code:code-hash', 'code:spent-hash', 'family:family-1',
         'replay:form-1', 'revoked-grant:{grant-1}', 'revoked-token:jti-2', 'revoked-token:{grant-1}:jti-1',
       ]);
       const ttls = await Promise.all(keys.map((k) => raw.pttl(k)));
@@ -134,7 +134,7 @@ describe('Redis store faults', () => {
     return [
       t.codes.save('h', record, 1_000),
       t.codes.redeem('h', ['b'], 1_000),
-      t.refreshTokens.create({ familyId: 'g', clientId: 'c', userId: 'u', scopes: [], authTime: 1, currentHash: 'x', rotatedAt: 1, revoked: false }, 1_000),
+      t.refreshTokens.create({ familyId: 'g', grantId: 'g', clientId: 'c', userId: 'u', scopes: [], authTime: 1, currentHash: 'x', rotatedAt: 1, revoked: false }, 1_000),
       t.refreshTokens.find('g'),
       t.refreshTokens.compareAndRotate('g', 'x', { currentHash: 'y', previousHash: 'x', rotatedAt: 2 }, 1_000),
       t.refreshTokens.revoke('g'),

@@ -61,7 +61,7 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
       it('answers spent, with the client and grant only, once redeemed, whatever the bindings', async () => {
         await t.codes.save('code-hash', codeRecord(), LONG_TTL);
         await t.codes.redeem('code-hash', ['binding-1'], LONG_TTL);
-        const spent = { outcome: 'spent', spent: { clientId: 'web-app', grantId: 'grant-1' } };
+        const spent = { outcome: 'spent', spent: { clientId: 'web-app', grantId: 'grant-1', familyId: 'family-1' } };
         expect(await t.codes.redeem('code-hash', ['binding-1'], LONG_TTL)).toEqual(spent);
         expect(await t.codes.redeem('code-hash', ['wrong'], LONG_TTL)).toEqual(spent);
         expect(await t.codes.redeem('code-hash', [], LONG_TTL)).toEqual(spent);
@@ -127,31 +127,31 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
     describe('RefreshTokenStore', () => {
       it('creates and finds a family; an unknown one is undefined', async () => {
         await t.refreshTokens.create(family(), LONG_TTL);
-        expect(await t.refreshTokens.find('grant-1')).toEqual(family());
-        expect(await t.refreshTokens.find('grant-2')).toBeUndefined();
+        expect(await t.refreshTokens.find('family-1')).toEqual(family());
+        expect(await t.refreshTokens.find('family-2')).toBeUndefined();
       });
 
       it('rotates when the current hash is the expected one, changing nothing else', async () => {
         await t.refreshTokens.create(family(), LONG_TTL);
         const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
-        expect(await t.refreshTokens.compareAndRotate('grant-1', 'rt-1', rotation, LONG_TTL)).toBe(true);
-        expect(await t.refreshTokens.find('grant-1')).toEqual({ ...family(), ...rotation });
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-1', rotation, LONG_TTL)).toBe(true);
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), ...rotation });
         const next = { currentHash: 'rt-3', previousHash: 'rt-2', rotatedAt: 3_000 };
-        expect(await t.refreshTokens.compareAndRotate('grant-1', 'rt-2', next, LONG_TTL)).toBe(true);
-        expect(await t.refreshTokens.find('grant-1')).toEqual({ ...family(), ...next });
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-2', next, LONG_TTL)).toBe(true);
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), ...next });
       });
 
       it('changes nothing and answers false when the current hash is not the expected one', async () => {
         await t.refreshTokens.create(family(), LONG_TTL);
         const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
-        expect(await t.refreshTokens.compareAndRotate('grant-1', 'rt-0', rotation, LONG_TTL)).toBe(false);
-        expect(await t.refreshTokens.find('grant-1')).toEqual(family());
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-0', rotation, LONG_TTL)).toBe(false);
+        expect(await t.refreshTokens.find('family-1')).toEqual(family());
       });
 
       it('answers false for an unknown, revoked or expired family', async () => {
         const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
-        expect(await t.refreshTokens.compareAndRotate('grant-1', 'rt-1', rotation, LONG_TTL)).toBe(false);
-        expect(await t.refreshTokens.find('grant-1')).toBeUndefined();
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-1', rotation, LONG_TTL)).toBe(false);
+        expect(await t.refreshTokens.find('family-1')).toBeUndefined();
 
         await t.refreshTokens.create(family('revoked'), LONG_TTL);
         await t.refreshTokens.revoke('revoked');
@@ -178,21 +178,21 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
       it(`lets exactly one of ${CONCURRENT} concurrent rotations from one current hash win`, async () => {
         await t.refreshTokens.create(family(), LONG_TTL);
         const won = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) =>
-          t.refreshTokens.compareAndRotate('grant-1', 'rt-1', { currentHash: `next-${i}`, previousHash: 'rt-1', rotatedAt: 2_000 + i }, LONG_TTL)));
+          t.refreshTokens.compareAndRotate('family-1', 'rt-1', { currentHash: `next-${i}`, previousHash: 'rt-1', rotatedAt: 2_000 + i }, LONG_TTL)));
         expect(won.filter(Boolean)).toHaveLength(1);
         const winner = won.indexOf(true);
-        expect(await t.refreshTokens.find('grant-1')).toEqual({ ...family(), currentHash: `next-${winner}`, previousHash: 'rt-1', rotatedAt: 2_000 + winner });
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), currentHash: `next-${winner}`, previousHash: 'rt-1', rotatedAt: 2_000 + winner });
       });
 
       it('revokes idempotently, keeping the expiry; an unknown family is left unknown', async () => {
         await t.refreshTokens.create(family(), SHORT_TTL);
-        await t.refreshTokens.revoke('grant-1');
-        await t.refreshTokens.revoke('grant-1');
-        expect(await t.refreshTokens.find('grant-1')).toEqual({ ...family(), revoked: true });
+        await t.refreshTokens.revoke('family-1');
+        await t.refreshTokens.revoke('family-1');
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), revoked: true });
         await t.refreshTokens.revoke('unknown');
         expect(await t.refreshTokens.find('unknown')).toBeUndefined();
         await t.advance(PAST_SHORT_TTL);
-        expect(await t.refreshTokens.find('grant-1')).toBeUndefined();
+        expect(await t.refreshTokens.find('family-1')).toBeUndefined();
       });
 
       it('keeps optional fields, and leaves them out when absent', async () => {
@@ -208,10 +208,10 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
         await t.refreshTokens.create(created, LONG_TTL);
         created.scopes.push('admin');
         created.currentHash = 'changed';
-        const found = (await t.refreshTokens.find('grant-1'))!;
+        const found = (await t.refreshTokens.find('family-1'))!;
         found.scopes.push('admin');
         found.revoked = true;
-        expect(await t.refreshTokens.find('grant-1')).toEqual(family());
+        expect(await t.refreshTokens.find('family-1')).toEqual(family());
       });
     });
 
@@ -302,6 +302,16 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
         }
         expect((await t.attempts.reserve('user:alice', 3, leak, now)).reservationId).toEqual(expect.any(String));
         expect(await t.attempts.reserve('user:alice', 3, leak, now)).toEqual({ state: { level: 2, inFlight: 1, lastFailureAt: now } });
+      });
+
+      it('keeps a failure in its place until it has leaked out entirely', async () => {
+        const now = t.now();
+        const { reservationId } = await t.attempts.reserve('user:alice', 2, leak, now);
+        await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now);
+        await t.attempts.reserve('user:alice', 2, leak, now);
+        // Level 0.5 and one in flight: 1.5 of 2, no room for a whole attempt.
+        expect(await t.attempts.reserve('user:alice', 2, leak, now + 500)).toEqual({ state: { level: 0.5, inFlight: 1, lastFailureAt: now } });
+        expect((await t.attempts.reserve('user:alice', 2, leak, now + 1_000)).reservationId).toEqual(expect.any(String));
       });
 
       it('decays the level linearly, one failure per leak interval, down to 0', async () => {
@@ -423,13 +433,15 @@ function codeRecord(): AuthorizationCodeRecord {
     userId: 'alice',
     authTime: 1_800_000_000,
     grantId: 'grant-1',
+    familyId: 'family-1',
     binding: 'binding-1',
   };
 }
 
-function family(familyId = 'grant-1'): RefreshTokenFamily {
+function family(familyId = 'family-1'): RefreshTokenFamily {
   return {
     familyId,
+    grantId: 'grant-1',
     clientId: 'web-app',
     userId: 'alice',
     scopes: ['openid', 'offline_access'],

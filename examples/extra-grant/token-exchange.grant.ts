@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Client } from '../../src/clients/client.js';
 import { OAuthError } from '../../src/common/oauth-error.js';
 import { TokenSigner } from '../../src/keys/token-signer.js';
-import { grantScopes } from '../../src/scopes/scope-policy.js';
-import { ScopeRegistry, parseScopeParameter } from '../../src/scopes/scope-registry.js';
+import { parseScopeParameter } from '../../src/scopes/scope-registry.js';
+import { Scopes } from '../../src/scopes/scopes.js';
 import { AccessTokenIssuer } from '../../src/token/access-token-issuer.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../../src/token/grant-handler.js';
 
@@ -26,7 +26,7 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export class TokenExchangeGrant implements GrantHandler {
   constructor(
     private readonly signer: TokenSigner,
-    private readonly scopes: ScopeRegistry,
+    private readonly scopes: Scopes,
     private readonly accessTokens: AccessTokenIssuer,
   ) {}
 
@@ -51,7 +51,7 @@ export class TokenExchangeGrant implements GrantHandler {
     const client = authenticated.client;
     const held = parseScopeParameter(typeof subject.scope === 'string' ? subject.scope : '');
     // Absent scope: the subject token's scopes. Either way filtered by the client's allowed-scopes.
-    const scopes = grantScopes(this.scopes, client, params.get('scope') ?? held.join(' '));
+    const scopes = this.scopes.grant(client, params.get('scope') ?? held.join(' '));
     if (scopes.some((scope) => !held.includes(scope))) throw OAuthError.invalidScope('the scope may not exceed the subject token\'s');
 
     const token = await this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } } });

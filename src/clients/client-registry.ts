@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { ConfigErrors, keyPath } from '../config/config-errors.js';
 import { ParsedConfiguration } from '../config/parse-configuration.js';
 import { ClientConfig } from '../config/sympauthy-config.js';
+import { BCRYPT_HASH } from '../common/bcrypt-limiter.js';
 import { DEFAULT_AUDIENCE, ScopeRegistry } from '../scopes/scope-registry.js';
 import { Client, ClientSecret, GRANT_TYPES, GrantType } from './client.js';
 import { redirectUriProblem } from './redirect-uri-matcher.js';
 
-export const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 const DEFAULT_TEMPLATE = 'default';
 const CONFIDENTIAL_DEFAULT_GRANTS: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 const PUBLIC_DEFAULT_GRANTS: GrantType[] = ['authorization_code', 'refresh_token'];

@@ -1,19 +1,22 @@
+import { ConfigurationSnapshot } from '../live-config/configuration-snapshot.js';
+import { loadConfiguration } from '../live-config/load-configuration.js';
 import { ConfigurationError } from './config-errors.js';
-import { validateListenerEnv } from './listener-config.js';
-import { LoadedConfiguration, loadConfiguration } from './load-configuration.js';
+import { Environment, validateEnvironment } from './environment.js';
 
 /**
- * Everything checked before the server builds its modules: the listener environment (`PORT`,
- * `HOST`, `SHUTDOWN_DRAIN_DELAY`) and the whole configuration. Both sets of problems are
- * collected and thrown together, so the server and `config:check` print the same lines.
+ * Everything checked before the server builds its modules: the environment (`PORT`, `HOST`,
+ * `TRUST_PROXY`, `LOG_LEVEL`, `SHUTDOWN_DRAIN_DELAY`, …) and the whole configuration. Both sets
+ * of problems are collected and thrown together, so the server and `config:check` print the same
+ * lines.
  */
-export function validateStartup(env: Record<string, string | undefined>, files?: string[]): LoadedConfiguration {
+export function validateStartup(env: Record<string, string | undefined>, files?: string[]): { environment: Environment; configuration: ConfigurationSnapshot } {
   const problems: string[] = [];
-  let configuration: LoadedConfiguration | undefined;
-  collect(problems, () => validateListenerEnv(env));
-  collect(problems, () => { configuration = loadConfiguration({ files, env }); });
-  if (problems.length > 0 || !configuration) throw new ConfigurationError(problems);
-  return configuration;
+  let environment: Environment | undefined;
+  let configuration: ConfigurationSnapshot | undefined;
+  collect(problems, () => { environment = validateEnvironment(env); });
+  collect(problems, () => { configuration = loadConfiguration({ files: files ?? environment?.configFiles, env }); });
+  if (problems.length > 0 || !configuration || !environment) throw new ConfigurationError(problems);
+  return { environment, configuration };
 }
 
 /** The message printed when a module fails to build from a configuration that validated. */

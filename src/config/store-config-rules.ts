@@ -9,7 +9,7 @@ import { parseDuration } from './duration.js';
  */
 
 /** What the rules read of the `store` section (the fields of `StoreConfig`). */
-export interface StoreSettings {
+export interface StoreSection {
   type?: string;
   url?: unknown;
   cluster?: unknown;
@@ -17,24 +17,24 @@ export interface StoreSettings {
 }
 
 /** A property checked by `problem(value, section)`; it runs whether the value is set or not. */
-export function StoreRule(name: string, problem: (value: unknown, section: StoreSettings) => string | undefined): PropertyDecorator {
+export function StoreRule(name: string, problem: (value: unknown, section: StoreSection) => string | undefined): PropertyDecorator {
   return ValidateBy({
     name,
     validator: {
-      validate: (value, args) => problem(value, args?.object as StoreSettings) === undefined,
-      defaultMessage: (args) => problem(args?.value, args?.object as StoreSettings) ?? '',
+      validate: (value, args) => problem(value, args?.object as StoreSection) === undefined,
+      defaultMessage: (args) => problem(args?.value, args?.object as StoreSection) ?? '',
     },
   });
 }
 
 /** Keys that only mean something to the Redis store are an error with any other store type. */
-export function onlyWithRedis(value: unknown, section: StoreSettings): string | undefined {
+export function onlyWithRedis(value: unknown, section: StoreSection): string | undefined {
   if (value === undefined || section.type === 'redis') return undefined;
   return `is a Redis setting but store.type is ${section.type ?? 'memory (the default)'}; add \`type: redis\` or remove it`;
 }
 
 /** `store.url`: one Redis node. Required with `type: redis` unless `store.cluster` is set. */
-export function urlProblem(value: unknown, section: StoreSettings): string | undefined {
+export function urlProblem(value: unknown, section: StoreSection): string | undefined {
   if (value === undefined) {
     return section.type === 'redis' && section.cluster === undefined
       ? 'is required when store.type is redis (or store.cluster, for a Redis Cluster)' : undefined;
@@ -58,7 +58,7 @@ export function urlProblem(value: unknown, section: StoreSettings): string | und
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 /** `store.cluster`: the seed nodes of a Redis Cluster, `host:port` each. */
-export function clusterProblem(value: unknown, section: StoreSettings): string | undefined {
+export function clusterProblem(value: unknown, section: StoreSection): string | undefined {
   if (value === undefined) return undefined;
   const notRedis = onlyWithRedis(value, section);
   if (notRedis) return notRedis;
@@ -82,7 +82,7 @@ export function parseHostPort(node: string): { host: string; port: number } {
 }
 
 /** `store.key-prefix`: hash tags must come from the store's own keys, never from the prefix. */
-export function keyPrefixProblem(value: unknown, section: StoreSettings): string | undefined {
+export function keyPrefixProblem(value: unknown, section: StoreSection): string | undefined {
   if (value === undefined) return undefined;
   const notRedis = onlyWithRedis(value, section);
   if (notRedis) return notRedis;
@@ -93,7 +93,7 @@ export function keyPrefixProblem(value: unknown, section: StoreSettings): string
 }
 
 /** `store.tls`: only for a TLS connection (a rediss:// URL, or a cluster). */
-export function tlsProblem(value: unknown, section: StoreSettings): string | undefined {
+export function tlsProblem(value: unknown, section: StoreSection): string | undefined {
   if (value === undefined) return undefined;
   const notRedis = onlyWithRedis(value, section);
   if (notRedis) return notRedis;
@@ -104,7 +104,7 @@ export function tlsProblem(value: unknown, section: StoreSettings): string | und
 }
 
 /** `store.connect-timeout`, `store.command-timeout`: a positive duration. */
-export function timeoutProblem(value: unknown, section: StoreSettings): string | undefined {
+export function timeoutProblem(value: unknown, section: StoreSection): string | undefined {
   if (value === undefined) return undefined;
   const notRedis = onlyWithRedis(value, section);
   if (notRedis) return notRedis;

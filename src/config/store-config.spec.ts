@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigErrors, ConfigurationError } from './config-errors.js';
-import { loadConfiguration } from './load-configuration.js';
+import { loadConfiguration } from '../live-config/load-configuration.js';
 import { parseConfiguration } from './parse-configuration.js';
 import { parseHostPort } from './store-config-rules.js';
 

@@ -2,6 +2,7 @@ import { Expose, Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, ValidateNested,
 } from 'class-validator';
+import { BCRYPT_HASH } from '../common/bcrypt-limiter.js';
 import {
   StoreRule, clusterProblem, keyPrefixProblem, onlyWithRedis, pemFileProblem, timeoutProblem, tlsProblem, urlProblem,
 } from './store-config-rules.js';
@@ -83,7 +84,7 @@ export class TemplatesConfig {
 
 export class UserConfig {
   @IsString({ message: 'must be a bcrypt hash' })
-  @Matches(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, { message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$); create one with `npm run hash-secret`' })
+  @Matches(BCRYPT_HASH, { message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$); create one with `npm run hash-secret`' })
   password: string;
 
   @IsOptional() @IsObject({ message: 'must be a mapping of claim names to values' })

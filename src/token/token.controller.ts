@@ -1,9 +1,9 @@
-import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ClientAuthGuard, CurrentClient } from '../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
+import { NoStore } from '../common/no-store.interceptor.js';
 import { OAuthError } from '../common/oauth-error.js';
 import { GrantHandlerRegistry } from './grant-handler-registry.js';
 import { TokenResponse } from './grant-handler.js';
@@ -16,6 +16,7 @@ import { TokenRequestGuard } from './token-request.guard.js';
  * handler registered for `grant_type`.
  */
 @Controller('api/oauth2')
+@NoStore()
 export class TokenController {
   constructor(private readonly grants: GrantHandlerRegistry) {}
 
@@ -25,7 +26,6 @@ export class TokenController {
   async token(
     @Req() request: ClientAuthenticatedRequest,
     @CurrentClient() authenticated: AuthenticatedClient,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse> {
     const params = request.body as FormBody;
     const grantType = params.get('grant_type')!;
@@ -33,8 +33,6 @@ export class TokenController {
     if (!handler.isAllowedFor(authenticated.client)) {
       throw OAuthError.unauthorizedClient(`the client may not use grant_type ${grantType}`);
     }
-    const response = await handler.handle({ authenticated, params });
-    void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
-    return response;
+    return handler.handle({ authenticated, params });
   }
 }

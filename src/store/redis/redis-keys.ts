@@ -2,7 +2,7 @@
  * The key layout of the Redis store (after the configured prefix). A grant's keys carry the
  * grant id as a hash tag, `{<grantId>}`, so that they sit in one Redis Cluster slot and a
  * command over several of them (`EXISTS` of a token and its grant) stays valid on a cluster.
- * The refresh-token family id is the grant id. Ids come from the core (hashes, random ids, a
+ * Ids come from the core (hashes, random ids, a
  * DPoP proof's `jti`); the prefix may not contain braces, so the first `{…}` of a key is always
  * the store's own tag.
  */
@@ -10,7 +10,7 @@ export const redisKeys = {
   /** An authorization code (by hash): the record, then its spent marker. */
   code: (codeHash: string) => `code:${codeHash}`,
   /** A refresh-token family (a hash). */
-  family: (familyId: string) => `family:{${familyId}}`,
+  family: (familyId: string) => `family:${familyId}`,
   /** A revoked grant. */
   revokedGrant: (grantId: string) => `revoked-grant:{${grantId}}`,
   /** A revoked access token, in its grant's slot when it has one. */

@@ -6,7 +6,7 @@ import { redisKeys, ttlArgument } from './redis-keys.js';
 type FamilyFacts = Omit<RefreshTokenFamily, 'currentHash' | 'previousHash' | 'rotatedAt' | 'revoked'>;
 
 /**
- * A family is a hash under `family:{<familyId>}`: `family` (JSON of the fields that never
+ * A family is a hash under `family:<familyId>`: `family` (JSON of the fields that never
  * change), `current`, `previous`, `rotatedAt` and `revoked`, so that a rotation rewrites three
  * fields and never re-encodes the record. Each operation is one command or one script.
  */

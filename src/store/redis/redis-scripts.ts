@@ -9,7 +9,7 @@
 
 /**
  * KEYS[1] the code; ARGV[1] the spent marker's TTL (ms), ARGV[2..] the bindings presented.
- * The value is `{"live":<record>}` or `{"spent":{"clientId":…,"grantId":…}}`.
+ * The value is `{"live":<record>}` or `{"spent":{"clientId":…,"grantId":…,"familyId":…}}`.
  * Returns `{outcome, stored value}` (`{'missing'}` for none).
  */
 const REDEEM_CODE = `
@@ -20,7 +20,8 @@ if entry.spent then return {'spent', stored} end
 local binding = entry.live.binding
 for i = 2, #ARGV do
   if ARGV[i] == binding then
-    local spent = cjson.encode({spent = {clientId = entry.live.clientId, grantId = entry.live.grantId}})
+    local live = entry.live
+    local spent = cjson.encode({spent = {clientId = live.clientId, grantId = live.grantId, familyId = live.familyId}})
     redis.call('SET', KEYS[1], spent, 'PX', ARGV[1])
     return {'redeemed', stored}
   end
@@ -102,7 +103,7 @@ end
  */
 const RESERVE_ATTEMPT = `${ATTEMPT_COUNTER}
 local admitted = false
-if level + inFlight < tonumber(ARGV[3]) then
+if level + inFlight + 1 <= tonumber(ARGV[3]) then
   admitted = ARGV[5]
   local expiry = now + tonumber(ARGV[4])
   redis.call('HSET', key, 'r:' .. admitted, string.format('%d', expiry))

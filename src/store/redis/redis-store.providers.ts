@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import type { InjectionToken, Provider } from '@nestjs/common';
 import { ATTEMPT_COUNTER_STORE } from '../attempt-counter-store.js';
 import { AUTHORIZATION_CODE_STORE } from '../authorization-code-store.js';
 import { REFRESH_TOKEN_STORE } from '../refresh-token-store.js';
@@ -59,10 +59,10 @@ export const REDIS_STORE_TOKENS: readonly symbol[] = PORTS.map(([token]) => toke
  * implementation over it. The connection opens once the application has bootstrapped and closes
  * on shutdown, after the HTTP server has drained.
  */
-export function redisStoreProviders(options: RedisStoreOptions): Provider[] {
+export function redisStoreProviders(options: RedisStoreOptions): (Provider & { provide: InjectionToken })[] {
   return [
     { provide: RedisConnection, useFactory: () => new RedisConnection(options) },
     { provide: REDIS_STORES, useFactory: createRedisStores, inject: [RedisConnection] },
-    ...PORTS.map(([token, port]): Provider => ({ provide: token, useFactory: (stores: RedisStores) => stores[port], inject: [REDIS_STORES] })),
+    ...PORTS.map(([token, port]) => ({ provide: token, useFactory: (stores: RedisStores) => stores[port], inject: [REDIS_STORES] })),
   ];
 }

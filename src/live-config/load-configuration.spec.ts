@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ConfigurationError } from './config-errors.js';
-import { LoadedConfiguration, loadConfiguration } from './load-configuration.js';
+import { ConfigurationError } from '../config/config-errors.js';
+import { ConfigurationSnapshot } from './configuration-snapshot.js';
+import { loadConfiguration } from './load-configuration.js';
+import { validateEnvironment } from '../config/environment.js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'load-configuration-')); });
@@ -27,7 +29,7 @@ function problemsOf(files: string[], env: Record<string, string | undefined> = {
   throw new Error('the configuration was accepted');
 }
 
-function load(files: string[], env: Record<string, string | undefined> = {}): LoadedConfiguration {
+function load(files: string[], env: Record<string, string | undefined> = {}): ConfigurationSnapshot {
   return loadConfiguration({ files, env });
 }
 
@@ -50,7 +52,7 @@ describe('loadConfiguration', () => {
     expect([...spa.grantTypes]).toEqual(['authorization_code', 'refresh_token']);
     expect(spa.matchRedirectUri('http://127.0.0.1:51234/cb')).toBe('http://127.0.0.1/cb');
     expect(config.issuer).toBe('http://localhost:3000');
-    expect(config.parsed.store.type).toBe('memory');
+    expect(config.store.type).toBe('memory');
   });
 
   it('expands environment variables and files before validation', () => {
@@ -71,7 +73,8 @@ describe('loadConfiguration', () => {
   it('reads SYMPAUTHY_CONFIG from the given environment, merging files in order', () => {
     const base = file({ urls: { root: 'http://base.test' }, clients: { svc: { secret: 's', 'allowed-grant-types': ['client_credentials'] } } });
     const override = file(JSON.stringify({ urls: { root: 'http://override.test' } }), 'json');
-    const config = loadConfiguration({ env: { SYMPAUTHY_CONFIG: ` ${base} , ${override} ` } });
+    const env = { SYMPAUTHY_CONFIG: ` ${base} , ${override} ` };
+    const config = loadConfiguration({ files: validateEnvironment(env).configFiles, env });
     expect(config.files).toEqual([base, override]);
     expect(config.issuer).toBe('http://override.test');
     expect(config.clients.find('svc')).toBeDefined();
@@ -188,7 +191,7 @@ describe('loadConfiguration: an unresolved reference', () => {
     const file = join(dir, 'c.yml');
     writeFileSync(file, 'urls:\n  root: http://x.test\nclients:\n  svc:\n    secret: ${SVC_SECRET}\n    allowed-grant-types: [client_credentials]\n');
     const { loadConfiguration } = await import('./load-configuration.js');
-    const { ConfigurationError } = await import('./config-errors.js');
+    const { ConfigurationError } = await import('../config/config-errors.js');
     let problems: readonly string[] = [];
     try {
       loadConfiguration({ files: [file], env: {} });
