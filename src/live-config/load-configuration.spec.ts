@@ -121,7 +121,7 @@ describe('loadConfiguration', () => {
       'clients.svc.secret: environment variable SVC_SECRET is not set and has no default',
       'clients.svc.audience: unknown audience nowhere',
       expect.stringMatching(/^clients\.alice: client id equals the username alice/),
-      'store.url: is required when store.type is redis',
+      'store.url: is required when store.type is redis (or store.cluster, for a Redis Cluster)',
     ]));
   });
 

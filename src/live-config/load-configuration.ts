@@ -40,7 +40,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
   const scopes = ScopeRegistry.build(parsed, errors);
   const clients = ClientRegistry.build(parsed, scopes, errors, options.extensionGrantTypes);
   const keys = SigningKeys.build(parsed.keys, errors, warnings);
-  const store = buildStoreSettings(parsed.store, errors);
+  const store = buildStoreSettings(parsed.store, parsed.keys, errors);
   errors.throwIfAny();
   const issuer = parsed.urls.root.replace(/\/$/, '');
   return new ConfigurationSnapshot(

@@ -11,6 +11,8 @@ import { MemoryReplayCache } from './memory/memory-replay-cache.js';
 import { MemoryRevocationStore } from './memory/memory-revocation-store.js';
 import { MemoryStoreHealth } from './memory/memory-store-health.js';
 import { REFRESH_TOKEN_STORE } from './refresh-token-store.js';
+import { redisStoreProviders } from './redis/redis-store.providers.js';
+import { redisStoreOptionsFromConfig } from './redis/redis-store-options.js';
 import { REPLAY_CACHE } from './replay-cache.js';
 import { REVOCATION_STORE } from './revocation-store.js';
 import { STORE_HEALTH } from './store-health.js';
@@ -67,7 +69,6 @@ function builtInProviders(settings: StoreSettings): PortProvider[] {
     case 'memory':
       return memoryStoreProviders();
     case 'redis':
-      // TODO(redis helper): return redisStoreProviders(settings) from ./redis/redis-store.providers.js
-      throw new Error('store.type redis is not available yet; use store.type memory, or modules that provide the store ports');
+      return redisStoreProviders(redisStoreOptionsFromConfig(settings));
   }
 }
