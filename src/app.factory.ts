@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule, AppOptions } from './app.module.js';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
 import { registerHttpSetup } from './common/http-setup.js';
+import { registerCors } from './cors/cors-hooks.js';
+import { CorsPolicy } from './cors/cors-policy.js';
 import { LoadedConfiguration } from './config/load-configuration.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -16,7 +18,7 @@ export interface CreateAppOptions extends AppOptions {
 
 /**
  * Builds the Nest application on the Fastify adapter with the HTTP behaviour every route shares
- * (strict form parsing, 64 KiB body limit, OAuth error rendering, metrics, request log). Used by
+ * (strict form parsing, 64 KiB body limit, OAuth error rendering, CORS, metrics, request log). Used by
  * `main.ts` and by the e2e tests, so both run the same app.
  */
 export async function createApp(configuration: LoadedConfiguration, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
@@ -37,6 +39,7 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
   });
   app.useGlobalFilters(new OAuthExceptionFilter());
   registerOAuthOutcome(adapter.getInstance());
+  registerCors(adapter.getInstance(), app.get(CorsPolicy));
   app.get(Metrics).observeHttp(adapter.getInstance());
   if (logger) registerRequestLog(adapter.getInstance(), logger.requests);
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');

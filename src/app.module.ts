@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ClientsModule } from './clients/clients.module.js';
+import { CorsModule } from './cors/cors.module.js';
 import { SympauthyConfigModule } from './config/config.module.js';
 import { LoadedConfiguration } from './config/load-configuration.js';
 import { OidcDiscoveryModule } from './discovery/discovery.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthorizeModule,
         UserInfoModule,
         OidcDiscoveryModule,
+        CorsModule,
         ...(options.extensions ?? []),
       ],
     };

@@ -113,6 +113,7 @@ function buildClient(
     defaultScopes,
     audience,
     uris,
+    allowedOrigins: merged.allowedOrigins,
   });
 }
 

@@ -2,6 +2,7 @@ import { Expose, Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, ValidateNested,
 } from 'class-validator';
+import { IsOriginList } from '../cors/origins.js';
 import { IsDuration, IsStringMap } from './validators.js';
 
 /**
@@ -71,6 +72,12 @@ export class ClientConfig {
 
   @IsOptional() @IsStringMap({ message: 'must be a mapping of names to URIs' })
   uris?: Record<string, string>;
+
+  /** Browser origins allowed to call the token, revocation, introspection and UserInfo endpoints, besides the redirect URIs' (docs/cors.md). */
+  @Expose({ name: 'allowed-origins' })
+  @IsOptional() @IsArray({ message: 'must be a list of origins' })
+  @IsOriginList()
+  allowedOrigins?: string[];
 }
 
 export class TemplatesConfig {
