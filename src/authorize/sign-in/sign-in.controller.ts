@@ -13,6 +13,7 @@ import { AuthorizationPageError } from '../authorization-request.js';
 import { redirectWith } from '../authorization-redirect.js';
 import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-cookie.js';
+import { CANCEL_FIELD } from './html-page.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
@@ -22,7 +23,8 @@ const WRONG_CREDENTIALS = 'Incorrect username or password.';
  * `POST /api/oauth2/sign-in`: the form of the sign-in page. CSRF (cookie + field + the hash
  * stored with the pending request), throttling, then the user directory. Wrong credentials
  * re-render the page (401, no redirect); success issues a code and answers `303 See Other` to
- * the redirect URI with `code`, `state` and `iss`.
+ * the redirect URI with `code`, `state` and `iss`; Cancel answers the same way with
+ * `error=access_denied` (RFC 6749 §4.1.2.1).
  */
 @Controller('api/oauth2')
 @UseFilters(AuthorizeExceptionFilter)
@@ -61,6 +63,13 @@ export class SignInController {
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + requestId), pending.csrfHash)) {
       throw new AuthorizationPageError('Request refused', 'The sign-in form was not submitted from this browser session. Return to the application and start again.', 403);
     }
+    if (body.get(CANCEL_FIELD) !== undefined) {
+      await this.store.takePending(requestId);
+      this.redirectToClient(reply, requestId, redirectWith(pending.redirectUri, {
+        error: 'access_denied', error_description: 'the user cancelled the sign-in', state: pending.state, iss: this.issuer,
+      }));
+      return;
+    }
     const username = (body.get('username') ?? '').trim();
     const password = body.get('password') ?? '';
     const model = { client, scopes: pending.scopes, requestId, csrfToken: csrfToken!, username };
@@ -91,9 +100,14 @@ export class SignInController {
       throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
     }
     const code = await this.codes.issue(pending, user.id, Math.floor(Date.now() / 1000));
+    this.redirectToClient(reply, requestId, redirectWith(pending.redirectUri, { code, state: pending.state, iss: this.issuer }));
+  }
+
+  /** `303 See Other` to the redirect URI, ending the pending request's CSRF cookie. */
+  private redirectToClient(reply: FastifyReply, requestId: string, location: string): void {
     void reply
       .code(303)
-      .headers({ location: redirectWith(pending.redirectUri, { code, state: pending.state, iss: this.issuer }), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
+      .headers({ location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
       .header('set-cookie', clearCsrfCookie(requestId, this.secureCookies))
       .send();
   }
