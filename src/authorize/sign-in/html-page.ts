@@ -6,6 +6,13 @@ export function escapeHtml(value: string): string {
 }
 
 /**
+ * A padlock, as the tab icon (a data URI: no `/favicon.ico` request) and at the top of the card
+ * (a CSS background of `main::before`: decoration, no element in the markup).
+ */
+const MARK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#1d4ed8"/><path d="M11 14v-3a5 5 0 0 1 10 0v3" fill="none" stroke="#fff" stroke-width="2.5"/><rect x="8.5" y="14" width="15" height="11" rx="2.5" fill="#fff"/><circle cx="16" cy="19.5" r="1.75" fill="#1d4ed8"/></svg>`;
+const MARK_URI = `data:image/svg+xml,${encodeURIComponent(MARK_SVG)}`;
+
+/**
  * The one style sheet of every page. One font for everything (`font: inherit` on the controls),
  * a card that keeps a margin on a 320 px screen, 44 px touch targets, a visible focus ring, text
  * contrast of at least 4.5:1 in both colour schemes. `docs/sign-in-page.md` explains the choices.
@@ -17,7 +24,7 @@ const STYLE = `
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;min-height:100vh;padding:clamp(1rem,8vh,5rem) 1rem 2rem;background:var(--bg);color:var(--text);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif}
 main{width:100%;max-width:26rem;margin:0 auto;background:var(--card);border:1px solid var(--line);border-radius:12px;padding:2rem clamp(1.25rem,5vw,2rem);box-shadow:0 1px 2px rgba(0,0,0,.06),0 8px 24px rgba(0,0,0,.06)}
-.mark{display:block;width:2.5rem;height:2.5rem;margin:0 0 1rem}
+main::before{content:"";display:block;width:2.5rem;height:2.5rem;margin:0 0 1rem;background:url("${MARK_URI}") center/contain no-repeat}
 h1{font-size:1.5rem;line-height:1.25;margin:0}
 p{margin:.75rem 0 0}
 .lead{margin-top:.25rem;color:var(--muted)}
@@ -43,9 +50,6 @@ button.secondary:hover{background:none;border-color:transparent;text-decoration:
 `;
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
-/** A padlock, as the tab icon (a data URI: no `/favicon.ico` request) and at the top of the card. */
-const MARK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#1d4ed8"/><path d="M11 14v-3a5 5 0 0 1 10 0v3" fill="none" stroke="#fff" stroke-width="2.5"/><rect x="8.5" y="14" width="15" height="11" rx="2.5" fill="#fff"/><circle cx="16" cy="19.5" r="1.75" fill="#1d4ed8"/></svg>`;
-const MARK_URI = `data:image/svg+xml,${encodeURIComponent(MARK_SVG)}`;
 
 /**
  * Headers for every HTML page of the server: a CSP with no script at all (the pages work
@@ -76,7 +80,6 @@ export function htmlDocument(title: string, body: string): string {
 </head>
 <body>
 <main>
-<img class="mark" src="${escapeHtml(MARK_URI)}" alt="" width="40" height="40">
 ${body}
 </main>
 </body>
