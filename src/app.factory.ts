@@ -4,9 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule, AppOptions } from './app.module.js';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
 import { registerHttpSetup } from './common/http-setup.js';
+import { Environment, fastifyTrustProxy } from './config/environment.js';
 import { registerCors } from './cors/cors-hooks.js';
 import { CorsPolicy } from './cors/cors-policy.js';
-import { LoadedConfiguration } from './config/load-configuration.js';
+import { ConfigurationSnapshot } from './live-config/configuration-snapshot.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { Metrics } from './observability/metrics.js';
 import { registerRequestLog } from './observability/request-log.js';
@@ -21,18 +22,18 @@ export interface CreateAppOptions extends AppOptions {
  * (strict form parsing, 64 KiB body limit, OAuth error rendering, CORS, metrics, request log). Used by
  * `main.ts` and by the e2e tests, so both run the same app.
  */
-export async function createApp(configuration: LoadedConfiguration, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(configuration: ConfigurationSnapshot, environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger === undefined ? JsonLogger.toStdout() : options.logger;
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: 64 * 1024,
-    trustProxy: trustProxySetting((options.env ?? process.env).TRUST_PROXY),
+    trustProxy: fastifyTrustProxy(environment.trustProxy),
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
   registerHttpSetup(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(configuration, options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(configuration, environment, options), adapter, {
     bodyParser: false,
     logger: logger === false ? false : logger,
     abortOnError: false,
@@ -45,20 +46,4 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');
   await app.init();
   return app;
-}
-
-/**
- * `TRUST_PROXY`: unset or `false` (default) — the TCP peer is the client address; `true` — trust
- * every `X-Forwarded-For` hop (only behind a proxy that overwrites it); a number — trust that many
- * hops; otherwise a comma-separated list of proxy addresses or CIDRs. The client address feeds
- * the per-address sign-in throttle, so trusting a header clients can set would let them evade it.
- */
-export function trustProxySetting(value: string | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    return (_address: string, hop: number) => hop < hops;
-  }
-  return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 }

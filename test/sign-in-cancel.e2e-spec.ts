@@ -47,7 +47,7 @@ describe('sign-in page: Cancel', () => {
   it('is CSRF-protected like signing in: another browser cannot cancel', async () => {
     const form = await openForm();
     const res = await request(t.server).post(form.action).type('form')
-      .send({ request_id: form.requestId, csrf_token: form.csrfToken, cancel: '1' });
+      .send({ request: form.request, csrf_token: form.csrfToken, cancel: '1' });
     expect(res.status).toBe(403);
     expect(res.headers.location).toBeUndefined();
     expect((await submitSignIn(t, form, 'alice', ALICE_PASSWORD)).status).toBe(303);

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { fastifyErrorToOAuth } from './http-setup.js';
-import { StoreUnavailableError } from '../store/authorization-store.js';
+import { NO_STORE_HEADERS } from './no-store.interceptor.js';
+import { TemporarilyUnavailableError } from './temporarily-unavailable.js';
 import { FormBody } from './form-body.js';
 import { OAuthError } from './oauth-error.js';
 
@@ -17,13 +18,13 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.toOAuthError(exception);
-    void reply.code(error.status).headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers }).send(error.toJSON());
+    void reply.code(error.status).headers({ ...NO_STORE_HEADERS, ...error.headers }).send(error.toJSON());
   }
 
   private toOAuthError(exception: unknown): OAuthError {
     if (exception instanceof OAuthError) return exception;
-    if (exception instanceof StoreUnavailableError) {
-      this.logger.warn(`store unavailable: ${exception.message}`);
+    if (exception instanceof TemporarilyUnavailableError) {
+      this.logger.warn(`temporarily unavailable: ${exception.message}`);
       return OAuthError.temporarilyUnavailable('the server cannot complete the request right now; try again');
     }
     if (isFastifyError(exception)) return fastifyErrorToOAuth(exception);

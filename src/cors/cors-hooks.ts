@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../common/oauth-error.js';
-import { ENDPOINT_PATHS } from '../discovery/discovery-document.js';
+import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
 import type { CorsPolicy } from './cors-policy.js';
 
 /** Read by any page: the metadata and the public keys. Answers carry `Access-Control-Allow-Origin: *`. */

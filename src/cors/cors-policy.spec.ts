@@ -1,10 +1,10 @@
 import { Client } from '../clients/client.js';
-import { ClientRegistry } from '../clients/client-registry.js';
 import { FormBody } from '../common/form-body.js';
-import type { LoadedConfiguration } from '../config/load-configuration.js';
 import { SigningKeys, generateSigningKey } from '../keys/signing-keys.js';
 import { TokenSigner } from '../keys/token-signer.js';
-import { CorsPolicy } from './cors-policy.js';
+import { ConfigurationSnapshot, ServerSettings } from '../live-config/configuration-snapshot.js';
+import { LiveConfiguration } from '../live-config/live-configuration.js';
+import { CorsPolicy, OriginIndex } from './cors-policy.js';
 
 const ISSUER = 'https://issuer.test';
 
@@ -15,31 +15,44 @@ function client(id: string, redirectUris: string[], allowedOrigins: string[] = [
   });
 }
 
+describe('OriginIndex', () => {
+  const index = new OriginIndex([
+    client('spa', ['https://spa.test/callback'], ['https://admin.spa.test']),
+    client('native', ['com.example.app:/cb']),
+  ]);
+
+  it('answers a preflight for an origin that some client allows', () => {
+    expect(index.isAllowedForSomeClient('https://spa.test')).toBe(true);
+    expect(index.isAllowedForSomeClient('https://admin.spa.test')).toBe(true);
+    expect(index.isAllowedForSomeClient('https://evil.test')).toBe(false);
+    expect(index.isAllowedForSomeClient('null')).toBe(false);
+  });
+
+  it.each([
+    ['spa', 'https://spa.test', 'allow'],
+    ['spa', 'https://admin.spa.test', 'allow'],
+    ['spa', 'https://evil.test', 'refuse'],
+    ['native', 'https://spa.test', 'refuse'], // a client without any web origin: no page may call as it
+    ['nobody', 'https://spa.test', 'ignore'], // the endpoint answers invalid_client
+    [undefined, 'https://spa.test', 'ignore'],
+  ] as const)('client %s from %s: %s', (clientId, origin, decision) => {
+    expect(index.decide(clientId, origin)).toBe(decision);
+  });
+});
+
 describe('CorsPolicy', () => {
-  const keys = SigningKeys.fromKeys([generateSigningKey('access-token', 'ES256', 'at-1')], [generateSigningKey('id-token', 'ES256', 'it-1')]);
-  const signer = new TokenSigner({ keys } as LoadedConfiguration);
-  const policy = new CorsPolicy(
-    ClientRegistry.of([
-      client('spa', ['https://spa.test/callback'], ['https://admin.spa.test']),
-      client('native', ['com.example.app:/cb']),
-    ]),
-    signer,
-    { issuer: ISSUER } as LoadedConfiguration,
-  );
+  const signer = new TokenSigner(SigningKeys.fromKeys([generateSigningKey('access-token', 'ES256', 'at-1')], [generateSigningKey('id-token', 'ES256', 'it-1')]));
+  // The policy reads the clients of the snapshot; a reload compares the issuer and the store.
+  const snapshot = (clients: Client[]) => ({ clients: { all: clients }, server: new ServerSettings(ISSUER), store: { type: 'memory' } }) as unknown as ConfigurationSnapshot;
+  const live = new LiveConfiguration(snapshot([client('spa', ['https://spa.test/callback'])]));
+  const policy = new CorsPolicy(live, signer, new ServerSettings(ISSUER));
   const now = () => Math.floor(Date.now() / 1000);
   const accessToken = (claims: Record<string, unknown>) => signer.sign('access-token', { iss: ISSUER, client_id: 'spa', exp: now() + 60, ...claims }, 'at+jwt');
 
-  it('allows the origins of a client for that client only', () => {
-    expect(policy.isAllowedFor('spa', 'https://spa.test')).toBe(true);
-    expect(policy.isAllowedFor('spa', 'https://admin.spa.test')).toBe(true);
-    expect(policy.isAllowedFor('native', 'https://spa.test')).toBe(false);
-    expect(policy.isAllowedFor('unknown', 'https://spa.test')).toBe(false);
-  });
-
-  it('answers a preflight for an origin that some client allows', () => {
-    expect(policy.isAllowedForSomeClient('https://admin.spa.test')).toBe(true);
-    expect(policy.isAllowedForSomeClient('https://evil.test')).toBe(false);
-    expect(policy.isAllowedForSomeClient('null')).toBe(false);
+  it('follows the configuration in force: a reload that adds an origin takes effect at once', () => {
+    expect(policy.decide('spa', 'https://new.spa.test')).toBe('refuse');
+    live.replace(snapshot([client('spa', ['https://spa.test/callback'], ['https://new.spa.test'])]));
+    expect(policy.decide('spa', 'https://new.spa.test')).toBe('allow');
   });
 
   it('reads the client of a token request from HTTP Basic first, then client_id', () => {
@@ -71,24 +84,5 @@ describe('CorsPolicy', () => {
     expect(policy.clientOfBearerRequest(`Bearer ${h}.${p}`, undefined)).toBeUndefined();
     expect(policy.clientOfBearerRequest('Bearer', undefined)).toBeUndefined();
     expect(policy.clientOfBearerRequest(undefined, undefined)).toBeUndefined();
-  });
-});
-
-describe('CorsPolicy.decide', () => {
-  const keys = SigningKeys.fromKeys([generateSigningKey('access-token', 'ES256', 'at-1')], [generateSigningKey('id-token', 'ES256', 'it-1')]);
-  const policy = new CorsPolicy(
-    ClientRegistry.of([client('spa', ['https://spa.test/callback']), client('svc', [])]),
-    new TokenSigner({ keys } as LoadedConfiguration),
-    { issuer: ISSUER } as LoadedConfiguration,
-  );
-
-  it.each([
-    ['spa', 'https://spa.test', 'allow'],
-    ['spa', 'https://evil.test', 'refuse'],
-    ['svc', 'https://spa.test', 'refuse'], // a client without any origin: no browser page may call as it
-    ['nobody', 'https://spa.test', 'ignore'], // the endpoint answers invalid_client
-    [undefined, 'https://spa.test', 'ignore'],
-  ] as const)('client %s from %s: %s', (clientId, origin, decision) => {
-    expect(policy.decide(clientId, origin)).toBe(decision);
   });
 });

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Client } from '../clients/client.js';
-import { ClientRegistry } from '../clients/client-registry.js';
 import { parseBasic } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
-import { LoadedConfiguration } from '../config/load-configuration.js';
 import { TokenSigner } from '../keys/token-signer.js';
+import { ServerSettings } from '../live-config/configuration-snapshot.js';
+import { LiveConfiguration } from '../live-config/live-configuration.js';
 import { loopbackOriginWithoutPort, originOf } from './origins.js';
 
 /**
@@ -27,10 +27,6 @@ export class ClientOrigins {
     for (const origin of client.allowedOrigins) this.exact.add(origin);
   }
 
-  get isEmpty(): boolean {
-    return this.exact.size === 0 && this.loopbackAnyPort.size === 0;
-  }
-
   allows(origin: string): boolean {
     if (this.exact.has(origin)) return true;
     const loopback = loopbackOriginWithoutPort(origin);
@@ -38,37 +34,18 @@ export class ClientOrigins {
   }
 }
 
-/**
- * Which browser origins may call the client endpoints (token, revocation, introspection,
- * UserInfo) cross-origin. The answer depends on the client named in the request; a preflight
- * names none, so it is answered for an origin that some client allows (see `docs/cors.md`).
- */
-@Injectable()
-export class CorsPolicy {
+/** The origins of every registered client, looked up by client id. */
+export class OriginIndex {
   private readonly byClient = new Map<string, ClientOrigins>();
-  private readonly issuer: string;
 
-  constructor(
-    private readonly clients: ClientRegistry,
-    private readonly signer: TokenSigner,
-    @Inject(LoadedConfiguration) configuration: LoadedConfiguration,
-  ) {
-    for (const client of clients.all) {
-      const origins = new ClientOrigins(client);
-      if (!origins.isEmpty) this.byClient.set(client.id, origins);
-    }
-    this.issuer = configuration.issuer;
+  constructor(clients: readonly Pick<Client, 'id' | 'redirectUris' | 'allowedOrigins'>[]) {
+    for (const client of clients) this.byClient.set(client.id, new ClientOrigins(client));
   }
 
   /** Some client allows `origin`: a preflight may succeed (the request itself is checked again). */
   isAllowedForSomeClient(origin: string): boolean {
     for (const origins of this.byClient.values()) if (origins.allows(origin)) return true;
     return false;
-  }
-
-  /** `clientId` is a registered client that allows `origin` (an unknown client allows none). */
-  isAllowedFor(clientId: string, origin: string): boolean {
-    return this.byClient.get(clientId)?.allows(origin) ?? false;
   }
 
   /**
@@ -78,8 +55,36 @@ export class CorsPolicy {
    * client, or an unknown one — the endpoint answers `invalid_client` or `invalid_token`).
    */
   decide(clientId: string | undefined, origin: string): 'allow' | 'refuse' | 'ignore' {
-    if (clientId === undefined || !this.clients.find(clientId)) return 'ignore';
-    return this.isAllowedFor(clientId, origin) ? 'allow' : 'refuse';
+    const origins = clientId === undefined ? undefined : this.byClient.get(clientId);
+    if (!origins) return 'ignore';
+    return origins.allows(origin) ? 'allow' : 'refuse';
+  }
+}
+
+/**
+ * Which browser origins may call the client endpoints (token, revocation, introspection,
+ * UserInfo) cross-origin. The answer depends on the client named in the request; a preflight
+ * names none, so it is answered for an origin that some client allows (see `docs/cors.md`).
+ * Derived from the clients of the configuration in force: a reload takes effect at once.
+ */
+@Injectable()
+export class CorsPolicy {
+  private readonly index: () => OriginIndex;
+
+  constructor(
+    live: LiveConfiguration,
+    private readonly signer: TokenSigner,
+    private readonly server: ServerSettings,
+  ) {
+    this.index = live.select((snapshot) => new OriginIndex(snapshot.clients.all));
+  }
+
+  isAllowedForSomeClient(origin: string): boolean {
+    return this.index().isAllowedForSomeClient(origin);
+  }
+
+  decide(clientId: string | undefined, origin: string): 'allow' | 'refuse' | 'ignore' {
+    return this.index().decide(clientId, origin);
   }
 
   /** The client a token, revocation or introspection request names: HTTP Basic first, then `client_id`. */
@@ -98,6 +103,6 @@ export class CorsPolicy {
     const token = fromHeader ?? (body instanceof FormBody && !body.problem ? body.get('access_token') : undefined);
     if (token === undefined || token.length > 8192) return undefined;
     const claims = this.signer.verify(token, 'access-token', 'at+jwt', Number.NEGATIVE_INFINITY);
-    return claims && claims.iss === this.issuer && typeof claims.client_id === 'string' ? claims.client_id : undefined;
+    return claims && claims.iss === this.server.issuer && typeof claims.client_id === 'string' ? claims.client_id : undefined;
   }
 }

@@ -94,9 +94,4 @@ describe('ClientOrigins', () => {
   ])('refuses %s', (origin) => {
     expect(origins.allows(origin)).toBe(false);
   });
-
-  it('is empty for a client without http(s) redirect URIs or allowed origins', () => {
-    expect(new ClientOrigins({ redirectUris: ['com.example.app:/cb'], allowedOrigins: [] }).isEmpty).toBe(true);
-    expect(origins.isEmpty).toBe(false);
-  });
 });

@@ -20,6 +20,10 @@ const CHROMIUM_ARGS = [
 /** Screenshots of the browser tests (gitignored). */
 export const ARTIFACTS_DIR = join(process.cwd(), 'test', 'artifacts');
 
+/** Chromium's own output (stderr), kept to explain a browser that went away; D-Bus noise left out. */
+const chromiumOutput: string[] = [];
+const exitReport = () => `Chromium exited during the tests; its last output:\n${chromiumOutput.join('\n')}`;
+
 /** Launches Chromium, or fails with what to install: a browser test never skips silently. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -27,7 +31,18 @@ export async function launchChromium(): Promise<Browser> {
       'Install Debian\'s package (DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; .ci/run does) ' +
       'or set CHROMIUM_PATH.');
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 20_000 });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 20_000,
+    logger: {
+      isEnabled: (name) => name === 'browser',
+      log: (_name, _severity, message) => {
+        const line = String(message);
+        if (/dbus|unexpected operator/.test(line)) return;
+        chromiumOutput.push(line);
+        if (chromiumOutput.length > 40) chromiumOutput.shift();
+      },
+    },
+  });
 }
 
 export function artifactPath(name: string): string {
@@ -106,8 +121,13 @@ export async function serveFiles(files: Record<string, { type: string; body: str
 /** One Chromium for a test file; each page in a fresh profile (context), closed after each test. */
 export class BrowserProfiles {
   private readonly contexts: BrowserContext[] = [];
+  private closing = false;
 
-  private constructor(private readonly browser: Browser) {}
+  private constructor(private readonly browser: Browser) {
+    browser.on('disconnected', () => {
+      if (!this.closing) console.error(exitReport());
+    });
+  }
 
   static async launch(): Promise<BrowserProfiles> {
     return new BrowserProfiles(await launchChromium());
@@ -115,6 +135,7 @@ export class BrowserProfiles {
 
   /** A watched page in a new profile, `width` px wide, with 10 s timeouts. */
   async newPage(width: number, height = 800): Promise<{ page: Page; report: PageReport }> {
+    if (!this.browser.isConnected()) throw new Error(exitReport());
     const context = await this.browser.newContext({ viewport: { width, height } });
     this.contexts.push(context);
     const page = await context.newPage();
@@ -127,6 +148,7 @@ export class BrowserProfiles {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.closePages();
     await this.browser.close();
   }

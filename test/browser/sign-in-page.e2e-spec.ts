@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
+import { PendingSignIns } from '../../src/authorize/sign-in/pending-sign-in.js';
 import { pkcePair } from '../support/browser-flow.js';
 import { ALICE_PASSWORD, ListeningTestApp, baseConfig, startListeningTestApp } from '../support/test-app.js';
-import { ShiftableClock, memoryStoreOn } from '../support/token-endpoint.js';
+import { ShiftableClock } from '../support/token-endpoint.js';
 import { BrowserProfiles, PageReport, StaticSite, artifactPath, serveFiles } from './chromium.js';
 
 const CALLBACK_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Example SPA</title><link rel="icon" href="data:,"></head><body><p>Back in Example SPA</p></body></html>';
@@ -44,7 +45,8 @@ describe('browser: the sign-in page', () => {
       const config = baseConfig({ urls: { root } });
       (config.clients as Record<string, Record<string, unknown>>).spa.name = 'Example SPA';
       return config;
-    }, { extensions: [memoryStoreOn(clock)] });
+    });
+    t.app.get(PendingSignIns).now = clock.now;
     browser = await BrowserProfiles.launch();
   });
   afterAll(async () => {
@@ -68,8 +70,16 @@ describe('browser: the sign-in page', () => {
     return { page, report };
   }
 
+  const FOCUSED_NAME = `(() => { const el = document.activeElement; return (el.labels?.[0]?.textContent ?? el.textContent ?? '').trim(); })()`;
+
+  /** The label (or text) of the focused control. */
   async function focusedName(page: Page): Promise<string> {
-    return page.evaluate(`(() => { const el = document.activeElement; return (el.labels?.[0]?.textContent ?? el.textContent ?? '').trim(); })()`);
+    return page.evaluate<string>(FOCUSED_NAME);
+  }
+
+  /** Waits until the autofocused field has the focus (Chromium applies autofocus just after load). */
+  async function autofocusOn(page: Page, name: string): Promise<void> {
+    await page.waitForFunction(`${FOCUSED_NAME} === ${JSON.stringify(name)}`, undefined, { timeout: 2000 });
   }
 
   /** Nothing went wrong in the page: no script error, no CSP violation, no favicon 404. */
@@ -89,7 +99,7 @@ describe('browser: the sign-in page', () => {
     expect(await page.getByRole('listitem').allTextContents()).toEqual([
       'Your account ID, so it knows it is you', 'Your name and profile details', 'Your email address',
     ]);
-    expect(await focusedName(page)).toBe('Username'); // autofocus
+    await autofocusOn(page, 'Username');
 
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill('not-the-password');
@@ -99,7 +109,7 @@ describe('browser: the sign-in page', () => {
     expect(new URL(page.url()).origin).toBe(t.root); // no redirect
     expect(app.requested.length).toBe(appRequests);
     expect(await page.getByLabel('Username').inputValue()).toBe('alice');
-    expect(await focusedName(page)).toBe('Password'); // the field to fix
+    await autofocusOn(page, 'Password'); // the field to fix
     await page.screenshot({ path: artifactPath('sign-in-wrong-password-1280.png'), fullPage: true });
 
     await page.getByLabel('Password').fill(ALICE_PASSWORD);
@@ -117,6 +127,7 @@ describe('browser: the sign-in page', () => {
 
   it('signs in with the keyboard alone: type, Tab, type, Tab to the button, Enter', async () => {
     const { page, report } = await openSignIn();
+    await autofocusOn(page, 'Username');
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
     expect(await focusedName(page)).toBe('Password');

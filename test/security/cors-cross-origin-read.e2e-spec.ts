@@ -6,7 +6,7 @@
 // browser clients); OAuth 2.0 for Browser-Based Apps §6.
 import request from 'supertest';
 import { ConfigurationError } from '../../src/config/config-errors.js';
-import { loadConfiguration } from '../../src/config/load-configuration.js';
+import { loadConfiguration } from '../../src/live-config/load-configuration.js';
 import { obtainCode, parseSignInForm, pkcePair } from '../support/browser-flow.js';
 import { ALICE_PASSWORD, TestApp, baseConfig, startTestApp, writeConfig } from '../support/test-app.js';
 import { SPA, SPA_CALLBACK, TokenSet, exchangeCode, postAsClient } from '../support/token-endpoint.js';
@@ -87,7 +87,7 @@ describe('security: cross-origin reads of the OAuth endpoints', () => {
     }
     const form = parseSignInForm(page.text, page.headers['set-cookie']);
     const signIn = await request(t.server).post(form.action).set('cookie', form.cookie).set('origin', 'http://127.0.0.1:5173').type('form')
-      .send({ request_id: form.requestId, csrf_token: form.csrfToken, username: 'alice', password: ALICE_PASSWORD });
+      .send({ request: form.request, csrf_token: form.csrfToken, username: 'alice', password: ALICE_PASSWORD });
     expect(signIn.status).toBe(303);
     expect(corsHeaders(signIn)).toEqual([]);
   });

@@ -50,7 +50,6 @@ button.secondary:hover{background:none;border-color:transparent;text-decoration:
 `;
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
-
 /**
  * Headers for every HTML page of the server: a CSP with no script at all (the pages work
  * without JavaScript) and the one inline style allowed by hash, images only from data URIs (the
@@ -102,7 +101,8 @@ export interface SignInPageModel {
   scopes: readonly string[];
   scopeDescriptions: ReadonlyMap<string, string>;
   action: string;
-  requestId: string;
+  /** The sealed pending sign-in. */
+  request: string;
   csrfToken: string;
   username?: string;
   error?: string;
@@ -130,7 +130,7 @@ ${model.scopes.map((s) => `<li>${escapeHtml(model.scopeDescriptions.get(s) ?? s)
   return htmlDocument(`Sign in to ${model.clientName}`, `<h1>Sign in</h1>
 <p class="lead">to continue to ${client}</p>
 ${error}<form method="post" action="${escapeHtml(model.action)}">
-<input type="hidden" name="request_id" value="${escapeHtml(model.requestId)}">
+<input type="hidden" name="request" value="${escapeHtml(model.request)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(model.csrfToken)}">
 <label for="username">Username</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${focusPassword ? '' : ' autofocus'} value="${escapeHtml(model.username ?? '')}"${described}>
