@@ -14,6 +14,7 @@ import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './
 import { CANCEL_FIELD } from './html-page.js';
 import type { PendingSignIn } from './pending-sign-in.js';
 import { PendingSignIns } from './pending-sign-in.js';
+import { ProxyWarning } from './proxy-warning.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInService } from './sign-in.service.js';
 
@@ -39,6 +40,7 @@ export class SignInController {
     private readonly codes: AuthorizationCodeIssuer,
     private readonly page: SignInPage,
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
+    private readonly proxyWarning: ProxyWarning,
   ) {}
 
   @Post('sign-in')
@@ -70,6 +72,7 @@ export class SignInController {
       return;
     }
 
+    this.proxyWarning.observe(request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
     const result = await this.signIns.signIn(username, password, request.ip);
     request.outcome = result.outcome;
     if (result.outcome === 'throttled') {
