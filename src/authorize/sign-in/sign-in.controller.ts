@@ -24,7 +24,7 @@ const EXPIRED = 'This sign-in request is unknown or has expired. Return to the a
 /**
  * `POST /api/oauth2/sign-in`: the form of the sign-in page. The sealed pending sign-in must be
  * ours and unexpired; CSRF (field + cookie + the hash sealed with the request); then
- * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (401,
+ * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (200,
  * no redirect); success spends the form (once, on every replica), issues a code and answers
  * `303 See Other` to the redirect URI with `code`, `state` and `iss`. Cancel spends the form too
  * and answers the same way with `error=access_denied` (RFC 6749 §4.1.2.1).
@@ -81,7 +81,8 @@ export class SignInController {
       return;
     }
     if (result.outcome === 'wrong_credentials') {
-      this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
+      // 200, not 401: a 401 must carry WWW-Authenticate (RFC 9110 §15.5.2), and browsers log it as an error.
+      this.page.send(reply, 200, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
     await this.spend(pending);
