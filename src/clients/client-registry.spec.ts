@@ -161,9 +161,9 @@ describe('ClientRegistry', () => {
     it('rejects an unknown key on a client and on a template', () => {
       expect(problemsOf({ web: web({ 'allowed-redirect-uri': ['https://app.test/cb'], Public: true }) },
         { templates: { clients: { default: { 'default-scope': ['openid'] } } } })).toEqual([
-        'templates.clients.default.default-scope: unknown key',
-        'clients.web.allowed-redirect-uri: unknown key',
-        'clients.web.Public: unknown key',
+        'templates.clients.default.default-scope: unknown key (did you mean default-scopes?)',
+        'clients.web.allowed-redirect-uri: unknown key (did you mean allowed-redirect-uris?)',
+        'clients.web.Public: unknown key (did you mean public?)',
       ]);
     });
 
