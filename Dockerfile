@@ -20,6 +20,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# `npm run config:check` and `npm run hash-secret` go through it (it runs dist/ as shipped here).
+COPY scripts/run-built.mjs ./scripts/
 COPY config ./config
 USER node
 EXPOSE 3000
