@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory.js';
 import { ConfigurationError } from './config/config-errors.js';
@@ -11,7 +12,8 @@ import { JsonLogger } from './observability/json-logger.js';
 /**
  * Starts the server: validate the whole configuration (exit 2 with every problem listed),
  * build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once, keep serving
- * for the drain delay, stop accepting connections, finish requests in flight, exit 0.
+ * for the drain delay, stop accepting connections, finish requests in flight, exit 0. A second
+ * signal during that time exits at once, with 128 + the signal's number (130 for SIGINT).
  */
 async function main(): Promise<void> {
   const logger = JsonLogger.toStdout();
@@ -34,11 +36,16 @@ async function main(): Promise<void> {
     `${configuration.clients.all.length} client(s), store ${configuration.parsed.store.type}`, 'Bootstrap');
 
   let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now, requests in flight are cut`, 'Shutdown');
+      logger.flush();
+      process.exit(128 + constants.signals[signal]);
+    }
     stopping = true;
     app.get(Readiness).startDraining();
-    logger.log(`${signal}: not ready, draining for ${listener.drainDelayMs} ms`, 'Shutdown');
+    logger.log(`${signal}: not ready, draining for ${listener.drainDelayMs} ms` +
+      (listener.drainDelayMs > 0 ? ' (send it again to exit at once)' : ''), 'Shutdown');
     setTimeout(() => {
       app.close().then(
         () => { logger.log('stopped', 'Shutdown'); logger.flush(); process.exit(0); },
@@ -46,8 +53,8 @@ async function main(): Promise<void> {
       );
     }, listener.drainDelayMs).unref();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((e: unknown) => {
