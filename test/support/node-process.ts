@@ -18,7 +18,7 @@ export interface Finished {
 /** Path of a built entry point, e.g. `main.js` or `cli/config-check.js`. */
 export function built(script: string): string {
   const path = resolve('dist', script);
-  if (!existsSync(path)) throw new Error(`${path} is missing: build first (npm test runs \`nest build\` before jest)`);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build first (npm test builds before jest)`);
   return path;
 }
 
