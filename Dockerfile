@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
+# Node 24 LTS (security fixes until 30 April 2028), the version `npm run test:node24` tests in CI;
+# docs/operations.md says why this line and which versions are tested where.
 # Build stage: install everything from the lockfile, compile, then drop the dev dependencies.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -11,7 +13,7 @@ RUN npm run build && npm prune --omit=dev
 # Runtime stage: the compiled server, production dependencies and the example configuration,
 # run as the image's unprivileged `node` user. Mount your own configuration and set
 # SYMPAUTHY_CONFIG; secrets come from the environment or files (${NAME}, ${file:PATH}).
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
