@@ -65,6 +65,27 @@ describe('parseConfiguration', () => {
     ]);
   });
 
+  it('reports a key spelled like the property behind a YAML name instead of ignoring it, at any depth', () => {
+    const { problems, parsed } = parse({
+      urls: { root: 'http://localhost:3000' },
+      clients: { web: { secret: 's', allowedRedirectUris: ['http://x/cb'], allowedGrantTypes: [] } },
+      token: { accessToken: { lifespan: '1m' }, 'refresh-token': { reuseGrace: '2s' } },
+      keys: { 'access-token': [{ id: 'a', privateKeyFile: '/k.pem' }], idToken: [] },
+      audiences: { api: { tokenAudience: 'x' } },
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'clients.web.allowedRedirectUris: unknown key (did you mean allowed-redirect-uris?)',
+      'clients.web.allowedGrantTypes: unknown key (did you mean allowed-grant-types?)',
+      'token.accessToken: unknown key (did you mean access-token?)',
+      'token.refresh-token.reuseGrace: unknown key (did you mean reuse-grace?)',
+      'keys.access-token.0.privateKeyFile: unknown key (did you mean private-key-file?)',
+      'keys.idToken: unknown key (did you mean id-token?)',
+      'audiences.api.tokenAudience: unknown key (did you mean token-audience?)',
+    ]));
+    expect(problems).toHaveLength(7);
+    expect(parsed!.token.accessTokenMs).toBe(15 * 60_000);
+  });
+
   it('reports every type problem at once', () => {
     const { problems } = parse({
       urls: { root: 'not a url' },

@@ -96,6 +96,7 @@ export function validateInstance<T extends object>(cls: ClassConstructor<T>, pla
     return undefined;
   }
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: false });
+  reportDroppedKeys(plain, instance, path, errors);
   const problems = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   for (const problem of problems) {
     reportValidationError(problem, path, errors);
@@ -131,6 +132,29 @@ function unknownKeyMessage(key: string, target: object | undefined): string {
 function knownKeys(cls: Function): string[] {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
   return [...new Set(metadata.map((m) => toKebab(m.propertyName)))];
+}
+
+/**
+ * class-transformer silently drops a key spelled like the property behind a YAML name
+ * (`accessToken` for `access-token`, `allowedRedirectUris` for `allowed-redirect-uris`), at any
+ * depth, so class-validator never sees it: walk the input beside the typed result and report
+ * each such key as unknown, with the YAML name as the suggestion.
+ */
+function reportDroppedKeys(plain: unknown, typed: unknown, path: string, errors: ConfigErrors): void {
+  if (Array.isArray(plain) && Array.isArray(typed)) {
+    plain.forEach((item, i) => reportDroppedKeys(item, typed[i], keyPath(path, i), errors));
+    return;
+  }
+  if (!isPlainObject(plain) || !isPlainObject(typed) || typed.constructor === Object) return;
+  const known = knownKeys(typed.constructor);
+  for (const [key, value] of Object.entries(plain)) {
+    if (known.includes(key)) reportDroppedKeys(value, typed[toCamel(key)], keyPath(path, key), errors);
+    else if (key !== toKebab(key) && known.includes(toKebab(key))) errors.add(keyPath(path, key), unknownKeyMessage(key, typed));
+  }
+}
+
+function toCamel(yamlName: string): string {
+  return yamlName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** `allowedRedirectUris` → `allowed-redirect-uris`; already-kebab names are unchanged. */
