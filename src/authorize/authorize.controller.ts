@@ -14,6 +14,7 @@ import { ScopeGuard } from './checks/scope.guard.js';
 import { StateGuard } from './checks/state.guard.js';
 import { SignInPage } from './sign-in/sign-in-page.js';
 import { csrfCookie, csrfHash } from './sign-in/csrf-cookie.js';
+import { HtmlPage } from '../common/route-catalogue.js';
 
 /** How long an end-user has to sign in once the authorization request is accepted. */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60_000;
@@ -37,6 +38,7 @@ export class AuthorizeController {
   }
 
   @Get('authorize')
+  @HtmlPage()
   @UseGuards(ClientAndRedirectUriGuard, ResponseTypeGuard, PkceGuard, StateGuard, ScopeGuard)
   async authorize(@Req() request: AuthorizeRequest, @Res() reply: FastifyReply): Promise<void> {
     const auth = authorizationContext(request);

@@ -15,6 +15,7 @@ import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-cookie.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { HtmlPage } from '../../common/route-catalogue.js';
 
 const WRONG_CREDENTIALS = 'Incorrect username or password.';
 
@@ -45,6 +46,7 @@ export class SignInController {
   }
 
   @Post('sign-in')
+  @HtmlPage()
   @HttpCode(200)
   async signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = request.body;
