@@ -50,7 +50,7 @@ export function registerHttpSetup(fastify: FastifyInstance, { routes, inFlight, 
     done(hostHeaderProblem(request.raw));
   });
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-    if (request.raw.complete) {
+    if (request.raw.complete || request.raw.destroyed) {
       done(null, payload);
       return;
     }

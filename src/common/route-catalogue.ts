@@ -97,7 +97,8 @@ function routablePath(target: string): string | undefined {
     const at = target.indexOf(stop);
     if (at !== -1 && at < end) end = at;
   }
-  const raw = target.slice(0, end);
+  // The absolute form (`http://host/path`, RFC 9112 §3.2.2) is routed on its path, as the router does.
+  const raw = target.slice(0, end).replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, '');
   if (!raw.startsWith('/')) return undefined;
   if (/%(?![0-9A-Fa-f]{2})/.test(raw)) return undefined;
   return raw.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {

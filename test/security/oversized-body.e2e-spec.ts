@@ -83,7 +83,7 @@ describe('oversized request bodies', () => {
     const res = await exchange(port, [
       `POST /api/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${100 * 1024 * 1024}\r\n\r\n`,
       Buffer.alloc(128 * 1024, 'a'),
-    ], { methods: ['POST'], timeoutMs: 10_000 });
+    ], { methods: ['POST'], timeoutMs: 10_000, quietMs: 60_000 });
     expect(res.closed).toBe(true);
     expect(res.ms).toBeGreaterThanOrEqual(1400);
     expect(res.ms).toBeLessThan(1500 + 2000);

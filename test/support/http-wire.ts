@@ -63,7 +63,7 @@ export function parseWire(bytes: Buffer, methods: readonly string[], closed: boo
     const method = methods[responses.length] ?? 'GET';
     const lengths = headers.filter(([n]) => n === 'content-length').map(([, v]) => v);
     const chunked = headers.some(([n, v]) => n === 'transfer-encoding' && /chunked/i.test(v));
-    let body = Buffer.alloc(0);
+    let body: Buffer = Buffer.alloc(0);
     if (lengths.length > 0 && chunked) problems.push('both Content-Length and Transfer-Encoding: chunked');
     if (lengths.some((l) => l !== lengths[0] || !/^\d+$/.test(l))) problems.push(`bad Content-Length: ${lengths.join(', ')}`);
     if (method === 'HEAD' || status === 204 || status === 304) {
