@@ -8,7 +8,8 @@ import { HTTP_LIMITS, HttpLimits, serverLimitOptions } from './common/http-limit
 import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
 import { registerHttpSetup } from './common/http-setup.js';
 import { RouteCatalogue } from './common/route-catalogue.js';
-import { LoadedConfiguration } from './config/load-configuration.js';
+import { Environment, fastifyTrustProxy } from './config/environment.js';
+import { ConfigurationSnapshot } from './live-config/configuration-snapshot.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { Metrics } from './observability/metrics.js';
 import { requestIdOf } from './observability/request-id.js';
@@ -27,7 +28,7 @@ export interface CreateAppOptions extends AppOptions {
  * rendering, 405 for unsupported methods, metrics, request log). Used by `main.ts` and by the
  * e2e tests, so both run the same app. docs/http-behaviour.md describes it.
  */
-export async function createApp(configuration: LoadedConfiguration, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(configuration: ConfigurationSnapshot, environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger === undefined ? JsonLogger.toStdout() : options.logger;
   const limits: HttpLimits = { ...HTTP_LIMITS, ...options.httpLimits };
   const routes = new RouteCatalogue();
@@ -37,12 +38,12 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
     ...serverLimitOptions(limits),
     clientErrorHandler: clientErrorAnswerer(routes, inFlight, limits),
     frameworkErrors: frameworkErrorAnswerer(routes),
-    trustProxy: trustProxySetting((options.env ?? process.env).TRUST_PROXY),
+    trustProxy: fastifyTrustProxy(environment.trustProxy),
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
   registerHttpSetup(adapter.getInstance(), { routes, inFlight, limits });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(configuration, options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(configuration, environment, options), adapter, {
     bodyParser: false,
     logger: logger === false ? false : logger,
     abortOnError: false,
@@ -54,20 +55,4 @@ export async function createApp(configuration: LoadedConfiguration, options: Cre
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');
   await app.init();
   return app;
-}
-
-/**
- * `TRUST_PROXY`: unset or `false` (default) — the TCP peer is the client address; `true` — trust
- * every `X-Forwarded-For` hop (only behind a proxy that overwrites it); a number — trust that many
- * hops; otherwise a comma-separated list of proxy addresses or CIDRs. The client address feeds
- * the per-address sign-in throttle, so trusting a header clients can set would let them evade it.
- */
-export function trustProxySetting(value: string | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    return (_address: string, hop: number) => hop < hops;
-  }
-  return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 }

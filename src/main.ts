@@ -1,50 +1,46 @@
 import 'reflect-metadata';
-import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory.js';
-import { ConfigurationError } from './config/config-errors.js';
-import { ListenerConfig } from './config/listener-config.js';
-import { moduleStartupFailure, validateStartup } from './config/startup-validation.js';
+import { moduleStartupFailure, prepareStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
-import { loadExtensionModules } from './extensions/extension-loader.js';
 import { JsonLogger } from './observability/json-logger.js';
 
 /**
- * Starts the server: validate the whole configuration (exit 2 with every problem listed),
- * build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once, keep serving
- * for the drain delay, stop accepting connections, finish requests in flight, exit 0.
+ * Starts the server: validate the environment and the whole configuration (exit 2 with every
+ * problem listed), build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once,
+ * keep serving for the drain delay, stop accepting connections, finish requests in flight, exit 0.
  */
 async function main(): Promise<void> {
-  const logger = JsonLogger.toStdout();
-  let configuration;
+  let logger = JsonLogger.toStdout('info');
+  let started;
   let app;
   try {
-    configuration = validateStartup(process.env);
-    const extensions = await loadExtensionModules(process.env);
-    app = await createApp(configuration, { logger, extensions });
+    started = await prepareStartup(process.env);
+    logger = JsonLogger.toStdout(started.environment.logLevel);
+    app = await createApp(started.configuration, started.environment, { logger, extensions: started.extensions });
   } catch (e) {
     logger.flush();
-    process.stderr.write(`${e instanceof ConfigurationError ? e.message : moduleStartupFailure(e)}\n`);
+    process.stderr.write(`${moduleStartupFailure(e)}\n`);
     process.exit(2);
   }
-  const listener = app.get(ConfigService).get<ListenerConfig>('listener')!;
-  await app.listen({ port: listener.port, host: listener.host });
+  const { environment, configuration } = started;
+  await app.listen({ port: environment.port, host: environment.host });
   const address = app.getHttpServer().address();
-  const bound = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${listener.host}:${listener.port}`;
+  const bound = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${environment.host}:${environment.port}`;
   logger.log(`listening on ${bound}, issuer ${configuration.issuer}, ` +
-    `${configuration.clients.all.length} client(s), store ${configuration.parsed.store.type}`, 'Bootstrap');
+    `${configuration.clients.all.length} client(s), store ${configuration.store.type}`, 'Bootstrap');
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.get(Readiness).startDraining();
-    logger.log(`${signal}: not ready, draining for ${listener.drainDelayMs} ms`, 'Shutdown');
+    logger.log(`${signal}: not ready, draining for ${environment.shutdownDrainDelayMs} ms`, 'Shutdown');
     setTimeout(() => {
       app.close().then(
         () => { logger.log('stopped', 'Shutdown'); logger.flush(); process.exit(0); },
         (e: unknown) => { logger.error(`shutdown failed: ${String(e)}`, 'Shutdown'); logger.flush(); process.exit(1); },
       );
-    }, listener.drainDelayMs).unref();
+    }, environment.shutdownDrainDelayMs).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -260,7 +260,7 @@ describe('GET /api/oauth2/authorize', () => {
       expect(res.text).toMatch(/<label for="password">/);
       expect(res.text).not.toMatch(/<script/i);
       const form = parseSignInForm(res.text, res.headers['set-cookie']);
-      expect(form.requestId).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(form.request).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/); // key id . request . HMAC
       expect(form.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 

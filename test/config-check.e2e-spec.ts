@@ -1,4 +1,4 @@
-import { loadConfiguration } from '../src/config/load-configuration.js';
+import { loadConfiguration } from '../src/live-config/load-configuration.js';
 import { BROKEN_CONFIG_PROBLEMS, brokenConfig, problemLines } from './support/broken-config.js';
 import { runNode } from './support/node-process.js';
 import { baseConfig, writeConfig } from './support/test-app.js';
@@ -26,8 +26,8 @@ describe('npm run config:check', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual([
       `configuration valid (config/sympauthy.yml): ${example.clients.all.length} clients, ` +
-        `${example.parsed.users.size} user${example.parsed.users.size === 1 ? '' : 's'}, ` +
-        `${example.keys.all.length} signing keys, store ${example.parsed.store.type}`,
+        `${example.users.size} user${example.users.size === 1 ? '' : 's'}, ` +
+        `${example.keys.all.length} signing keys, store ${example.store.type}`,
     ]);
   });
 

@@ -21,7 +21,7 @@ describe('SYMPAUTHY_MODULES: extension modules loaded by the server process', ()
     expect(page.status).toBe(200);
     const form = parseSignInForm(page.text, page.headers['set-cookie']);
     return request(server.url).post(form.action).set('cookie', form.cookie).type('form')
-      .send({ request_id: form.requestId, csrf_token: form.csrfToken, username, password });
+      .send({ request: form.request, csrf_token: form.csrfToken, username, password });
   }
 
   it('signs in a user of the extension directory', async () => {

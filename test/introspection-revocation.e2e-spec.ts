@@ -1,7 +1,9 @@
 import request from 'supertest';
-import { ClientRegistry } from '../src/clients/client-registry.js';
-import { AUTHORIZATION_STORE } from '../src/store/authorization-store.js';
-import { MemoryAuthorizationStore } from '../src/store/memory-authorization-store.js';
+import { Clients } from '../src/clients/clients.js';
+import { MemoryRefreshTokenStore } from '../src/store/memory/memory-refresh-token-store.js';
+import { MemoryRevocationStore } from '../src/store/memory/memory-revocation-store.js';
+import { REFRESH_TOKEN_STORE } from '../src/store/refresh-token-store.js';
+import { REVOCATION_STORE } from '../src/store/revocation-store.js';
 import { AccessTokenIssuer } from '../src/token/access-token-issuer.js';
 import { TEST_ROOT, TestApp, baseConfig, startTestApp } from './support/test-app.js';
 import {
@@ -24,12 +26,8 @@ function config(): Record<string, unknown> {
   };
 }
 
-/** A store that cannot record revocations (a backend gone away): every revoke rejects. */
-class RevocationFailingStore extends MemoryAuthorizationStore {
-  override async revokeFamily(): Promise<void> {
-    throw new Error('store unreachable');
-  }
-
+/** Stores that cannot record revocations (a backend gone away): every revoke rejects. */
+class RevocationFailingStore extends MemoryRevocationStore {
   override async revokeGrant(): Promise<void> {
     throw new Error('store unreachable');
   }
@@ -39,11 +37,20 @@ class RevocationFailingStore extends MemoryAuthorizationStore {
   }
 }
 
+class FamilyRevocationFailingStore extends MemoryRefreshTokenStore {
+  override async revoke(): Promise<void> {
+    throw new Error('store unreachable');
+  }
+}
+
 class RevocationFailingStoreModule {}
 const failingStoreExtension = {
   module: RevocationFailingStoreModule,
-  providers: [{ provide: AUTHORIZATION_STORE, useFactory: () => new RevocationFailingStore({ sweepIntervalMs: 0 }) }],
-  exports: [AUTHORIZATION_STORE],
+  providers: [
+    { provide: REVOCATION_STORE, useFactory: () => new RevocationFailingStore({ sweepIntervalMs: 0 }) },
+    { provide: REFRESH_TOKEN_STORE, useFactory: () => new FamilyRevocationFailingStore({ sweepIntervalMs: 0 }) },
+  ],
+  exports: [REVOCATION_STORE, REFRESH_TOKEN_STORE],
 };
 
 async function activeFor(t: TestApp, token: string, client: ClientAuth): Promise<boolean> {
@@ -113,7 +120,7 @@ describe('introspection and revocation', () => {
     });
 
     it('answers {active: false} for unknown, malformed and expired tokens', async () => {
-      const client = t.app.get(ClientRegistry, { strict: false }).find('web-app')!;
+      const client = t.app.get(Clients, { strict: false }).find('web-app')!;
       const expired = (await t.app.get(AccessTokenIssuer, { strict: false })
         .issue({ client, subject: 'alice', scopes: ['openid'] }, Math.floor(Date.now() / 1000) - 3_600)).token;
       for (const token of ['nope', `${'A'.repeat(22)}.${'B'.repeat(43)}`, expired]) {
@@ -172,7 +179,7 @@ describe('introspection and revocation', () => {
     });
 
     it('answers 200 for unknown, malformed and expired tokens', async () => {
-      const client = t.app.get(ClientRegistry, { strict: false }).find('web-app')!;
+      const client = t.app.get(Clients, { strict: false }).find('web-app')!;
       const expired = (await t.app.get(AccessTokenIssuer, { strict: false })
         .issue({ client, subject: 'alice', scopes: ['openid'] }, Math.floor(Date.now() / 1000) - 3_600)).token;
       for (const token of ['nope', `${'A'.repeat(22)}.${'B'.repeat(43)}`, expired]) {

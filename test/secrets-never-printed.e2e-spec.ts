@@ -95,7 +95,7 @@ describe('no secret, password, code or token is ever printed', () => {
     const signIn = async (password: string) => {
       const form = await openForm();
       return request(server.url).post(form.action).set('cookie', form.cookie).type('form')
-        .send({ request_id: form.requestId, csrf_token: form.csrfToken, username: 'alice', password });
+        .send({ request: form.request, csrf_token: form.csrfToken, username: 'alice', password });
     };
     const refused = await signIn(wrongPassword);
     errorAnswers.push(JSON.stringify(refused.headers), refused.text);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { openAuthorize, parseSignInForm, pkcePair, submitSignIn } from './support/browser-flow.js';
 import type { SignInForm } from './support/browser-flow.js';
 import { ALICE_HASH, ALICE_PASSWORD, TEST_ROOT, TestApp, baseConfig, startTestApp } from './support/test-app.js';
+import { PendingSignIns } from '../src/authorize/sign-in/pending-sign-in.js';
 import { ShiftableClock, WEB_APP_CALLBACK, memoryStoreOn } from './support/token-endpoint.js';
 
 /**
@@ -26,7 +27,7 @@ async function openForm(t: TestApp, state = 'state-1'): Promise<SignInForm> {
 /** The form as posted from some address (these apps run with TRUST_PROXY=true, see app.factory.ts). */
 function postFrom(t: TestApp, address: string, form: SignInForm, username: string, password: string): request.Test {
   return request(t.server).post(form.action).set('cookie', form.cookie).set('x-forwarded-for', address).type('form')
-    .send({ request_id: form.requestId, csrf_token: form.csrfToken, username, password });
+    .send({ request: form.request, csrf_token: form.csrfToken, username, password });
 }
 
 function alertText(html: string): string | undefined {
@@ -64,7 +65,7 @@ describe('POST /api/oauth2/sign-in', () => {
       expect(failed.text).toContain('value="bob"');
       expect(failed.text).not.toContain('wrong-password-xyz');
       const retry = parseSignInForm(failed.text, undefined);
-      expect(retry.requestId).toBe(form.requestId);
+      expect(retry.request).toBe(form.request);
       const ok = await submitSignIn(t, { ...retry, cookie: form.cookie }, 'bob', ALICE_PASSWORD);
       expect(ok.status).toBe(303);
     });
@@ -113,15 +114,15 @@ describe('POST /api/oauth2/sign-in', () => {
       expect(res.status).toBe(403);
       expectNoCode(res);
       const missing = await request(t.server).post(form.action).set('cookie', form.cookie).type('form')
-        .send({ request_id: form.requestId, username: 'alice', password: ALICE_PASSWORD });
+        .send({ request: form.request, username: 'alice', password: ALICE_PASSWORD });
       expect(missing.status).toBe(403);
       expectNoCode(missing);
     });
 
-    it('refuses the request_id of another pending request', async () => {
+    it('refuses the sealed request of another pending sign-in', async () => {
       const a = await openForm(t, 'state-a');
       const b = await openForm(t, 'state-b');
-      const res = await submitSignIn(t, { ...a, cookie: `${a.cookie}; ${b.cookie}` }, 'alice', ALICE_PASSWORD, { request_id: b.requestId });
+      const res = await submitSignIn(t, { ...a, cookie: `${a.cookie}; ${b.cookie}` }, 'alice', ALICE_PASSWORD, { request: b.request });
       expect(res.status).toBe(403);
       expectNoCode(res);
     });
@@ -135,9 +136,9 @@ describe('POST /api/oauth2/sign-in', () => {
   });
 
   describe('unknown or expired request', () => {
-    it('answers an unknown request_id with a 400 page', async () => {
+    it('answers a forged or unknown sealed request with a 400 page', async () => {
       const form = await openForm(t);
-      const res = await submitSignIn(t, form, 'alice', ALICE_PASSWORD, { request_id: 'no-such-request' });
+      const res = await submitSignIn(t, form, 'alice', ALICE_PASSWORD, { request: 'no-such-request' });
       expect(res.status).toBe(400);
       expectNoCode(res);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -152,6 +153,7 @@ describe('POST /api/oauth2/sign-in', () => {
     it('answers an expired pending request with a 400 page', async () => {
       const clock = new ShiftableClock();
       const clocked = await startTestApp(config(), { extensions: [memoryStoreOn(clock)], env: { TRUST_PROXY: 'true' } });
+      clocked.app.get(PendingSignIns).now = clock.now;
       try {
         const form = await openForm(clocked);
         clock.advance(10 * 60_000 + 1_000);

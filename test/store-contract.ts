@@ -1,344 +1,427 @@
-import type {
-  AuthorizationCodeRecord, AuthorizationStore, PendingAuthorization, RefreshFamily,
-} from '../src/store/authorization-store.js';
+import type { AttemptCounterStore, AttemptLeak } from '../src/store/attempt-counter-store.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeStore } from '../src/store/authorization-code-store.js';
+import type { RefreshTokenFamily, RefreshTokenStore } from '../src/store/refresh-token-store.js';
+import type { ReplayCache } from '../src/store/replay-cache.js';
+import type { RevocationStore } from '../src/store/revocation-store.js';
+import type { StoreHealth } from '../src/store/store-health.js';
 
-/** A fresh store for one test, with the clock its TTLs run on. */
-export interface StoreUnderTest {
-  store: AuthorizationStore;
-  /** The store's clock in ms since the epoch (what callers pass as `nowMs`). */
+/**
+ * The contract every store implementation must pass, one `describe` per port, each sentence of
+ * the ports' doc comments (`src/store/*.ts`) turned into a test. Run it from a spec file per
+ * backend: `describeStoreContract('redis', async () => ({ codes, …, now, advance, close }))`.
+ */
+
+/** Fresh stores for one test, sharing one backend, with the clock their TTLs run on. */
+export interface StoresUnderTest {
+  codes: AuthorizationCodeStore;
+  refreshTokens: RefreshTokenStore;
+  revocations: RevocationStore;
+  attempts: AttemptCounterStore;
+  replay: ReplayCache;
+  health: StoreHealth;
+  /** The stores' clock in ms since the epoch (what callers pass as `nowMs`). */
   now(): number;
   /**
-   * Lets `ms` pass on the store's clock: a fake clock jumps, a backend that cannot fake time
-   * (Redis) just waits — the suite keeps its TTLs at 200 ms or less for that.
+   * Lets `ms` pass on the stores' clock: a fake clock jumps, a backend that cannot fake time
+   * (Redis) just waits — TTLs here stay at 200 ms or less for that.
    */
   advance(ms: number): Promise<void>;
-  /** Releases what the store holds (timers, connections). */
+  /** Releases what the stores hold (timers, connections). */
   close(): Promise<void>;
 }
 
-export type StoreFactory = () => Promise<StoreUnderTest>;
+export type StoresFactory = () => Promise<StoresUnderTest>;
 
 /** Short enough for a real-time backend, with room on both sides of each expiry. */
-const SHORT_TTL = 100;
-const PAST_SHORT_TTL = 160;
+const SHORT_TTL = 150;
+const PAST_SHORT_TTL = 250;
 const LONG_TTL = 60_000;
+/** The concurrency of every "exactly one wins" test. */
+const CONCURRENT = 50;
 
-/**
- * The behaviour every {@link AuthorizationStore} must have. Run it from a spec file:
- * `describeAuthorizationStoreContract('memory', async () => ({ store, now, advance, close }))`.
- */
-export function describeAuthorizationStoreContract(name: string, createStore: StoreFactory): void {
-  describe(`AuthorizationStore contract: ${name}`, () => {
-    let t: StoreUnderTest;
-    let store: AuthorizationStore;
-    beforeEach(async () => {
-      t = await createStore();
-      store = t.store;
-    });
+export function describeStoreContract(name: string, createStores: StoresFactory): void {
+  describe(`store contract: ${name}`, () => {
+    let t: StoresUnderTest;
+    beforeEach(async () => { t = await createStores(); });
     afterEach(async () => t.close());
 
-    describe('pending authorizations', () => {
-      it('saves, finds and takes a pending request once', async () => {
-        await store.savePending('p1', pendingRequest(), LONG_TTL);
-        expect(await store.findPending('p1')).toEqual(pendingRequest());
-        expect(await store.findPending('p2')).toBeUndefined();
-        expect(await store.takePending('p1')).toBe(true);
-        expect(await store.findPending('p1')).toBeUndefined();
-        expect(await store.takePending('p1')).toBe(false);
-        expect(await store.takePending('never-saved')).toBe(false);
+    describe('AuthorizationCodeStore', () => {
+      it('redeems a code whose binding is presented, with the record saved', async () => {
+        await t.codes.save('code-hash', codeRecord(), LONG_TTL);
+        expect(await t.codes.redeem('code-hash', ['other', 'binding-1'], LONG_TTL)).toEqual({ outcome: 'redeemed', record: codeRecord() });
       });
 
-      it('lets exactly one of 20 concurrent callers take a pending request', async () => {
-        await store.savePending('p1', pendingRequest(), LONG_TTL);
-        const taken = await Promise.all(Array.from({ length: 20 }, () => store.takePending('p1')));
-        expect(taken.filter(Boolean)).toHaveLength(1);
+      it('answers mismatch, with the record, and keeps the code valid when no binding matches', async () => {
+        await t.codes.save('code-hash', codeRecord(), LONG_TTL);
+        expect(await t.codes.redeem('code-hash', ['wrong'], LONG_TTL)).toEqual({ outcome: 'mismatch', record: codeRecord() });
+        expect(await t.codes.redeem('code-hash', [], LONG_TTL)).toEqual({ outcome: 'mismatch', record: codeRecord() });
+        expect(await t.codes.redeem('code-hash', ['binding-1'], LONG_TTL)).toEqual({ outcome: 'redeemed', record: codeRecord() });
       });
 
-      it('forgets a pending request once its TTL has passed', async () => {
-        await store.savePending('p1', pendingRequest(), SHORT_TTL);
-        expect(await store.findPending('p1')).toBeDefined();
+      it('answers spent, with the client and grant only, once redeemed, whatever the bindings', async () => {
+        await t.codes.save('code-hash', codeRecord(), LONG_TTL);
+        await t.codes.redeem('code-hash', ['binding-1'], LONG_TTL);
+        const spent = { outcome: 'spent', spent: { clientId: 'web-app', grantId: 'grant-1', familyId: 'family-1' } };
+        expect(await t.codes.redeem('code-hash', ['binding-1'], LONG_TTL)).toEqual(spent);
+        expect(await t.codes.redeem('code-hash', ['wrong'], LONG_TTL)).toEqual(spent);
+        expect(await t.codes.redeem('code-hash', [], LONG_TTL)).toEqual(spent);
+      });
+
+      it('answers missing for an unknown code', async () => {
+        expect(await t.codes.redeem('never-saved', ['binding-1'], LONG_TTL)).toEqual({ outcome: 'missing' });
+      });
+
+      it('forgets a code once its TTL has passed', async () => {
+        await t.codes.save('code-hash', codeRecord(), SHORT_TTL);
         await t.advance(PAST_SHORT_TTL);
-        expect(await store.findPending('p1')).toBeUndefined();
+        expect(await t.codes.redeem('code-hash', ['binding-1'], LONG_TTL)).toEqual({ outcome: 'missing' });
       });
 
-      it('keeps an optional nonce and leaves it out when absent', async () => {
-        await store.savePending('with', { ...pendingRequest(), nonce: 'n-1' }, LONG_TTL);
-        await store.savePending('without', pendingRequest(), LONG_TTL);
-        expect((await store.findPending('with'))?.nonce).toBe('n-1');
-        expect(await store.findPending('without')).not.toHaveProperty('nonce');
-      });
-    });
-
-    describe('authorization codes', () => {
-      it('consumes a code once, then reports replays with the same record', async () => {
-        await store.saveCode('code-hash', codeRecord(), LONG_TTL);
-        expect(await store.consumeCode('code-hash')).toEqual({ outcome: 'consumed', record: codeRecord() });
-        expect(await store.consumeCode('code-hash')).toEqual({ outcome: 'replayed', record: codeRecord() });
-        expect(await store.consumeCode('code-hash')).toEqual({ outcome: 'replayed', record: codeRecord() });
-      });
-
-      it('reports an unknown code as missing', async () => {
-        await store.saveCode('code-hash', codeRecord(), LONG_TTL);
-        expect(await store.consumeCode('other-hash')).toEqual({ outcome: 'missing' });
-      });
-
-      it('reports an expired code as missing, spent or not', async () => {
-        await store.saveCode('fresh', codeRecord(), SHORT_TTL);
-        await store.saveCode('spent', codeRecord(), SHORT_TTL);
-        expect((await store.consumeCode('spent')).outcome).toBe('consumed');
+      it('keeps the spent marker for its own TTL, then forgets it', async () => {
+        await t.codes.save('short-marker', codeRecord(), LONG_TTL);
+        expect((await t.codes.redeem('short-marker', ['binding-1'], SHORT_TTL)).outcome).toBe('redeemed');
+        await t.codes.save('long-marker', codeRecord(), SHORT_TTL);
+        expect((await t.codes.redeem('long-marker', ['binding-1'], LONG_TTL)).outcome).toBe('redeemed');
         await t.advance(PAST_SHORT_TTL);
-        expect(await store.consumeCode('fresh')).toEqual({ outcome: 'missing' });
-        expect(await store.consumeCode('spent')).toEqual({ outcome: 'missing' });
+        expect(await t.codes.redeem('short-marker', ['binding-1'], LONG_TTL)).toEqual({ outcome: 'missing' });
+        // The marker outlives the code's own TTL when given a longer one.
+        expect((await t.codes.redeem('long-marker', ['binding-1'], LONG_TTL)).outcome).toBe('spent');
       });
 
-      it('lets exactly one of 20 concurrent redemptions consume the code', async () => {
-        await store.saveCode('code-hash', codeRecord(), LONG_TTL);
-        const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.consumeCode('code-hash')));
-        expect(countBy(outcomes.map((o) => o.outcome))).toEqual({ consumed: 1, replayed: 19 });
-        for (const o of outcomes) expect(o).toEqual({ outcome: o.outcome, record: codeRecord() });
+      it(`lets exactly one of ${CONCURRENT} concurrent matching redemptions redeem; the others see it spent`, async () => {
+        await t.codes.save('code-hash', codeRecord(), LONG_TTL);
+        const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => t.codes.redeem('code-hash', ['binding-1'], LONG_TTL)));
+        expect(count(outcomes.map((o) => o.outcome))).toEqual({ redeemed: 1, spent: CONCURRENT - 1 });
+      });
+
+      it(`never lets a mismatching redemption spend the code, among ${CONCURRENT} concurrent ones`, async () => {
+        await t.codes.save('code-hash', codeRecord(), LONG_TTL);
+        const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) =>
+          t.codes.redeem('code-hash', i % 2 === 0 ? ['wrong'] : ['binding-1'], LONG_TTL).then((o) => ({ matching: i % 2 === 1, outcome: o.outcome }))));
+        expect(outcomes.filter((o) => o.outcome === 'redeemed')).toEqual([{ matching: true, outcome: 'redeemed' }]);
+        expect(outcomes.filter((o) => !o.matching).every((o) => o.outcome === 'mismatch' || o.outcome === 'spent')).toBe(true);
+      });
+
+      it('keeps optional fields, and leaves them out when absent', async () => {
+        const full = { ...codeRecord(), nonce: 'n-1', dpopJkt: 'jkt-1', sessionId: 'session-1' };
+        await t.codes.save('full', full, LONG_TTL);
+        await t.codes.save('bare', codeRecord(), LONG_TTL);
+        expect(await t.codes.redeem('full', ['binding-1'], LONG_TTL)).toEqual({ outcome: 'redeemed', record: full });
+        const bare = await t.codes.redeem('bare', ['binding-1'], LONG_TTL);
+        expect(bare.outcome === 'redeemed' && Object.keys(bare.record).sort()).toEqual(Object.keys(codeRecord()).sort());
+      });
+
+      it('stores a copy: changing an object saved or returned changes nothing stored', async () => {
+        const saved = codeRecord();
+        await t.codes.save('code-hash', saved, LONG_TTL);
+        saved.scopes.push('admin');
+        saved.binding = 'changed';
+        const first = await t.codes.redeem('code-hash', ['wrong'], LONG_TTL);
+        if (first.outcome !== 'mismatch') throw new Error(`expected mismatch, got ${first.outcome}`);
+        first.record.scopes.push('admin');
+        first.record.binding = 'wrong';
+        expect(await t.codes.redeem('code-hash', ['wrong'], LONG_TTL)).toEqual({ outcome: 'mismatch', record: codeRecord() });
       });
     });
 
-    describe('refresh-token families', () => {
-      it('creates and finds a family', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        expect(await store.findFamily('fam-1')).toEqual(family());
-        expect(await store.findFamily('fam-2')).toBeUndefined();
+    describe('RefreshTokenStore', () => {
+      it('creates and finds a family; an unknown one is undefined', async () => {
+        await t.refreshTokens.create(family(), LONG_TTL);
+        expect(await t.refreshTokens.find('family-1')).toEqual(family());
+        expect(await t.refreshTokens.find('family-2')).toBeUndefined();
       });
 
-      it('rotates the current token: previous = current, rotatedAt = now, current = next', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        const now = t.now();
-        const outcome = await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', now, 0, LONG_TTL, LONG_TTL);
-        const rotated = { ...family(), currentHash: 'rt-1', previousHash: 'rt-0', rotatedAt: now };
-        expect(outcome).toEqual({ outcome: 'rotated', family: rotated });
-        expect(await store.findFamily('fam-1')).toEqual(rotated);
-        const next = await store.rotateRefreshToken('fam-1', 'rt-1', 'rt-2', now + 5, 0, LONG_TTL, LONG_TTL);
-        expect(next).toEqual({ outcome: 'rotated', family: { ...rotated, currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: now + 5 } });
+      it('rotates when the current hash is the expected one, changing nothing else', async () => {
+        await t.refreshTokens.create(family(), LONG_TTL);
+        const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-1', rotation, LONG_TTL)).toBe(true);
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), ...rotation });
+        const next = { currentHash: 'rt-3', previousHash: 'rt-2', rotatedAt: 3_000 };
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-2', next, LONG_TTL)).toBe(true);
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), ...next });
       });
 
-      it('revokes the family and its grant when a rotated token comes back without grace', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        const now = t.now();
-        await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', now, 0, LONG_TTL, LONG_TTL);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(false);
-        // Same millisecond as the rotation: a grace of 0 still means no grace.
-        const reuse = await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-x', now, 0, LONG_TTL, LONG_TTL);
-        expect(reuse).toEqual({ outcome: 'reused', family: { ...family(), currentHash: 'rt-1', previousHash: 'rt-0', rotatedAt: now, revoked: true } });
-        expect((await store.findFamily('fam-1'))?.revoked).toBe(true);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
-        expect(await store.rotateRefreshToken('fam-1', 'rt-1', 'rt-2', now, 0, LONG_TTL, LONG_TTL)).toEqual({ outcome: 'invalid' });
+      it('changes nothing and answers false when the current hash is not the expected one', async () => {
+        await t.refreshTokens.create(family(), LONG_TTL);
+        const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-0', rotation, LONG_TTL)).toBe(false);
+        expect(await t.refreshTokens.find('family-1')).toEqual(family());
       });
 
-      it('treats a hash the family never issued as reuse', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        expect((await store.rotateRefreshToken('fam-1', 'forged', 'rt-1', t.now(), 1000, LONG_TTL, LONG_TTL)).outcome).toBe('reused');
-        expect((await store.findFamily('fam-1'))?.revoked).toBe(true);
-      });
+      it('answers false for an unknown, revoked or expired family', async () => {
+        const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
+        expect(await t.refreshTokens.compareAndRotate('family-1', 'rt-1', rotation, LONG_TTL)).toBe(false);
+        expect(await t.refreshTokens.find('family-1')).toBeUndefined();
 
-      it('accepts the previous token within the grace, without stretching the grace', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        const start = t.now();
-        await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', start, 100, LONG_TTL, LONG_TTL);
-        const inGrace = await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-2', start + 60, 100, LONG_TTL, LONG_TTL);
-        expect(inGrace).toEqual({ outcome: 'rotated', family: { ...family(), currentHash: 'rt-2', previousHash: 'rt-0', rotatedAt: start } });
-        const atEdge = await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-3', start + 100, 100, LONG_TTL, LONG_TTL);
-        expect(atEdge.outcome).toBe('rotated');
-        const late = await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-4', start + 101, 100, LONG_TTL, LONG_TTL);
-        expect(late.outcome).toBe('reused');
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
-      });
+        await t.refreshTokens.create(family('revoked'), LONG_TTL);
+        await t.refreshTokens.revoke('revoked');
+        expect(await t.refreshTokens.compareAndRotate('revoked', 'rt-1', rotation, LONG_TTL)).toBe(false);
+        expect(await t.refreshTokens.find('revoked')).toEqual({ ...family('revoked'), revoked: true });
 
-      it('kills the token of an earlier rotation once a grace rotation replaced it', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        const start = t.now();
-        await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', start, 1000, LONG_TTL, LONG_TTL);
-        await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-2', start + 1, 1000, LONG_TTL, LONG_TTL);
-        expect((await store.rotateRefreshToken('fam-1', 'rt-1', 'rt-3', start + 2, 1000, LONG_TTL, LONG_TTL)).outcome).toBe('reused');
-      });
-
-      it('answers invalid for a missing, revoked or expired family', async () => {
-        const now = t.now();
-        expect(await store.rotateRefreshToken('nope', 'rt-0', 'rt-1', now, 0, LONG_TTL, LONG_TTL)).toEqual({ outcome: 'invalid' });
-
-        await store.createFamily(family(), LONG_TTL);
-        await store.revokeFamily('fam-1', LONG_TTL);
-        expect(await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', now, 0, LONG_TTL, LONG_TTL)).toEqual({ outcome: 'invalid' });
-        expect((await store.findFamily('fam-1'))?.currentHash).toBe('rt-0');
-
-        await store.createFamily(family({ familyId: 'fam-short' }), SHORT_TTL);
+        await t.refreshTokens.create(family('expiring'), SHORT_TTL);
         await t.advance(PAST_SHORT_TTL);
-        expect(await store.findFamily('fam-short')).toBeUndefined();
-        expect(await store.rotateRefreshToken('fam-short', 'rt-0', 'rt-1', t.now(), 0, LONG_TTL, LONG_TTL)).toEqual({ outcome: 'invalid' });
+        expect(await t.refreshTokens.find('expiring')).toBeUndefined();
+        expect(await t.refreshTokens.compareAndRotate('expiring', 'rt-1', rotation, LONG_TTL)).toBe(false);
       });
 
-      it('renews the family expiry on rotation', async () => {
-        await store.createFamily(family(), 150);
-        await t.advance(100);
-        expect((await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', t.now(), 0, 150, LONG_TTL)).outcome).toBe('rotated');
-        await t.advance(100);
-        expect((await store.findFamily('fam-1'))?.currentHash).toBe('rt-1');
-        await t.advance(100);
-        expect(await store.findFamily('fam-1')).toBeUndefined();
-      });
-
-      it.each([10, 20])('lets exactly one of %i concurrent rotations of one token through without grace', async (n) => {
-        await store.createFamily(family(), LONG_TTL);
-        const now = t.now();
-        const nexts = Array.from({ length: n }, (_, i) => `next-${i}`);
-        const outcomes = await Promise.all(nexts.map((next) => store.rotateRefreshToken('fam-1', 'rt-0', next, now, 0, LONG_TTL, LONG_TTL)));
-        expect(outcomes.filter((o) => o.outcome === 'rotated')).toHaveLength(1);
-        // The first caller rotated; the next one presented a rotated token (reuse), the rest found a revoked family.
-        expect(countBy(outcomes.map((o) => o.outcome))).toEqual({ rotated: 1, reused: 1, invalid: n - 2 });
-        expect(liveTokens(await store.findFamily('fam-1'), nexts)).toEqual([]);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
-      });
-
-      it.each([10, 20])('leaves exactly one live token after %i concurrent rotations within the grace', async (n) => {
-        await store.createFamily(family(), LONG_TTL);
-        const now = t.now();
-        const nexts = Array.from({ length: n }, (_, i) => `next-${i}`);
-        const outcomes = await Promise.all(nexts.map((next) => store.rotateRefreshToken('fam-1', 'rt-0', next, now, 1000, LONG_TTL, LONG_TTL)));
-        expect(outcomes.every((o) => o.outcome === 'rotated')).toBe(true);
-        const live = liveTokens(await store.findFamily('fam-1'), nexts);
-        expect(live).toHaveLength(1);
-        const dead = nexts.find((next) => next !== live[0]) as string;
-        expect((await store.rotateRefreshToken('fam-1', dead, 'after', now + 1, 1000, LONG_TTL, LONG_TTL)).outcome).toBe('reused');
-      });
-
-      it('revokes a family and its grant, idempotently, and ignores an unknown family', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        await store.revokeFamily('fam-1', LONG_TTL);
-        await store.revokeFamily('fam-1', LONG_TTL);
-        expect(await store.findFamily('fam-1')).toEqual({ ...family(), revoked: true });
-        expect(await store.isAccessTokenRevoked('any-jti', 'grant-1')).toBe(true);
-        expect(await store.isAccessTokenRevoked('any-jti', 'grant-2')).toBe(false);
-        await expect(store.revokeFamily('unknown', LONG_TTL)).resolves.toBeUndefined();
-      });
-
-      it('keeps the grant revoked for the grant TTL given to revokeFamily', async () => {
-        await store.createFamily(family(), LONG_TTL);
-        await store.revokeFamily('fam-1', SHORT_TTL);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
+      it('renews the expiry to the TTL given on rotation', async () => {
+        await t.refreshTokens.create(family('renewed'), SHORT_TTL);
+        await t.refreshTokens.create(family('shortened'), LONG_TTL);
+        const rotation = { currentHash: 'rt-2', previousHash: 'rt-1', rotatedAt: 2_000 };
+        expect(await t.refreshTokens.compareAndRotate('renewed', 'rt-1', rotation, LONG_TTL)).toBe(true);
+        expect(await t.refreshTokens.compareAndRotate('shortened', 'rt-1', rotation, SHORT_TTL)).toBe(true);
         await t.advance(PAST_SHORT_TTL);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(false);
-        expect((await store.findFamily('fam-1'))?.revoked).toBe(true);
-      });
-    });
-
-    describe('access-token revocation', () => {
-      it('revokes one access token by its jti', async () => {
-        await store.revokeAccessToken('jti-1', LONG_TTL);
-        expect(await store.isAccessTokenRevoked('jti-1', undefined)).toBe(true);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
-        expect(await store.isAccessTokenRevoked('jti-2', undefined)).toBe(false);
-        expect(await store.isAccessTokenRevoked('jti-2', 'grant-1')).toBe(false);
+        expect(await t.refreshTokens.find('renewed')).toEqual({ ...family('renewed'), ...rotation });
+        expect(await t.refreshTokens.find('shortened')).toBeUndefined();
       });
 
-      it('revokes every access token of a grant', async () => {
-        await store.revokeGrant('grant-1', LONG_TTL);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
-        expect(await store.isAccessTokenRevoked('jti-2', 'grant-1')).toBe(true);
-        expect(await store.isAccessTokenRevoked('jti-1', 'grant-2')).toBe(false);
-        expect(await store.isAccessTokenRevoked('jti-1', undefined)).toBe(false);
+      it(`lets exactly one of ${CONCURRENT} concurrent rotations from one current hash win`, async () => {
+        await t.refreshTokens.create(family(), LONG_TTL);
+        const won = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) =>
+          t.refreshTokens.compareAndRotate('family-1', 'rt-1', { currentHash: `next-${i}`, previousHash: 'rt-1', rotatedAt: 2_000 + i }, LONG_TTL)));
+        expect(won.filter(Boolean)).toHaveLength(1);
+        const winner = won.indexOf(true);
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), currentHash: `next-${winner}`, previousHash: 'rt-1', rotatedAt: 2_000 + winner });
       });
 
-      it('forgets revocations once their TTL has passed', async () => {
-        await store.revokeAccessToken('jti-1', SHORT_TTL);
-        await store.revokeGrant('grant-1', SHORT_TTL);
+      it('revokes idempotently, keeping the expiry; an unknown family is left unknown', async () => {
+        await t.refreshTokens.create(family(), SHORT_TTL);
+        await t.refreshTokens.revoke('family-1');
+        await t.refreshTokens.revoke('family-1');
+        expect(await t.refreshTokens.find('family-1')).toEqual({ ...family(), revoked: true });
+        await t.refreshTokens.revoke('unknown');
+        expect(await t.refreshTokens.find('unknown')).toBeUndefined();
         await t.advance(PAST_SHORT_TTL);
-        expect(await store.isAccessTokenRevoked('jti-1', undefined)).toBe(false);
-        expect(await store.isAccessTokenRevoked('jti-2', 'grant-1')).toBe(false);
+        expect(await t.refreshTokens.find('family-1')).toBeUndefined();
       });
 
-      it('never shortens a revocation', async () => {
-        await store.revokeGrant('grant-1', 150);
-        await store.revokeGrant('grant-1', 30);
-        await store.revokeAccessToken('jti-1', 150);
-        await store.revokeAccessToken('jti-1', 30);
-        await t.advance(80);
-        expect(await store.isAccessTokenRevoked('jti-2', 'grant-1')).toBe(true);
-        expect(await store.isAccessTokenRevoked('jti-1', undefined)).toBe(true);
-        await t.advance(100);
-        expect(await store.isAccessTokenRevoked('jti-2', 'grant-1')).toBe(false);
-        expect(await store.isAccessTokenRevoked('jti-1', undefined)).toBe(false);
-      });
-    });
-
-    describe('sign-in failure counters', () => {
-      it('counts failures per key and clears them', async () => {
-        expect(await store.failureCount('user:alice')).toBe(0);
-        expect(await store.recordFailure('user:alice', LONG_TTL)).toBe(1);
-        expect(await store.recordFailure('user:alice', LONG_TTL)).toBe(2);
-        expect(await store.recordFailure('ip:192.0.2.1', LONG_TTL)).toBe(1);
-        expect(await store.failureCount('user:alice')).toBe(2);
-        await store.clearFailures('user:alice');
-        expect(await store.failureCount('user:alice')).toBe(0);
-        expect(await store.failureCount('ip:192.0.2.1')).toBe(1);
+      it('keeps optional fields, and leaves them out when absent', async () => {
+        const full = { ...family('full'), previousHash: 'rt-0', dpopJkt: 'jkt-1', sessionId: 'session-1' };
+        await t.refreshTokens.create(full, LONG_TTL);
+        await t.refreshTokens.create(family('bare'), LONG_TTL);
+        expect(await t.refreshTokens.find('full')).toEqual(full);
+        expect(Object.keys((await t.refreshTokens.find('bare'))!).sort()).toEqual(Object.keys(family('bare')).sort());
       });
 
-      it('restarts the window at each failure and drops the count once it passes', async () => {
-        await store.recordFailure('user:alice', 150);
-        await t.advance(100);
-        expect(await store.recordFailure('user:alice', 150)).toBe(2);
-        await t.advance(100);
-        expect(await store.failureCount('user:alice')).toBe(2);
-        await t.advance(100);
-        expect(await store.failureCount('user:alice')).toBe(0);
-        expect(await store.recordFailure('user:alice', 150)).toBe(1);
-      });
-
-      it('counts 20 concurrent failures exactly', async () => {
-        const counts = await Promise.all(Array.from({ length: 20 }, () => store.recordFailure('ip:192.0.2.1', LONG_TTL)));
-        expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-        expect(await store.failureCount('ip:192.0.2.1')).toBe(20);
+      it('stores a copy: changing an object created or found changes nothing stored', async () => {
+        const created = family();
+        await t.refreshTokens.create(created, LONG_TTL);
+        created.scopes.push('admin');
+        created.currentHash = 'changed';
+        const found = (await t.refreshTokens.find('family-1'))!;
+        found.scopes.push('admin');
+        found.revoked = true;
+        expect(await t.refreshTokens.find('family-1')).toEqual(family());
       });
     });
 
-    it('answers ping when the backend is up', async () => {
-      expect(await store.ping()).toBe(true);
+    describe('RevocationStore', () => {
+      it('revokes a grant until its TTL has passed', async () => {
+        await t.revocations.revokeGrant('grant-1', SHORT_TTL);
+        expect(await t.revocations.isGrantRevoked('grant-1')).toBe(true);
+        expect(await t.revocations.isGrantRevoked('grant-2')).toBe(false);
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.revocations.isGrantRevoked('grant-1')).toBe(false);
+      });
+
+      it('extends a grant revocation, never shortens it', async () => {
+        await t.revocations.revokeGrant('extended', SHORT_TTL);
+        await t.revocations.revokeGrant('extended', LONG_TTL);
+        await t.revocations.revokeGrant('kept', LONG_TTL);
+        await t.revocations.revokeGrant('kept', SHORT_TTL);
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.revocations.isGrantRevoked('extended')).toBe(true);
+        expect(await t.revocations.isGrantRevoked('kept')).toBe(true);
+      });
+
+      it('revokes one access token, of a grant or without one, until its TTL has passed', async () => {
+        await t.revocations.revokeAccessToken('jti-1', 'grant-1', SHORT_TTL);
+        await t.revocations.revokeAccessToken('jti-2', undefined, SHORT_TTL);
+        expect(await t.revocations.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
+        expect(await t.revocations.isAccessTokenRevoked('jti-2', undefined)).toBe(true);
+        expect(await t.revocations.isAccessTokenRevoked('jti-3', 'grant-1')).toBe(false);
+        expect(await t.revocations.isAccessTokenRevoked('jti-3', undefined)).toBe(false);
+        expect(await t.revocations.isGrantRevoked('grant-1')).toBe(false);
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.revocations.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(false);
+        expect(await t.revocations.isAccessTokenRevoked('jti-2', undefined)).toBe(false);
+      });
+
+      it('reports every access token of a revoked grant revoked', async () => {
+        await t.revocations.revokeGrant('grant-1', LONG_TTL);
+        expect(await t.revocations.isAccessTokenRevoked('jti-1', 'grant-1')).toBe(true);
+        expect(await t.revocations.isAccessTokenRevoked('jti-2', 'grant-1')).toBe(true);
+        expect(await t.revocations.isAccessTokenRevoked('jti-1', 'grant-2')).toBe(false);
+        expect(await t.revocations.isAccessTokenRevoked('jti-1', undefined)).toBe(false);
+      });
+
+      it('extends an access-token revocation, never shortens it', async () => {
+        await t.revocations.revokeAccessToken('extended', 'grant-1', SHORT_TTL);
+        await t.revocations.revokeAccessToken('extended', 'grant-1', LONG_TTL);
+        await t.revocations.revokeAccessToken('kept', undefined, LONG_TTL);
+        await t.revocations.revokeAccessToken('kept', undefined, SHORT_TTL);
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.revocations.isAccessTokenRevoked('extended', 'grant-1')).toBe(true);
+        expect(await t.revocations.isAccessTokenRevoked('kept', undefined)).toBe(true);
+      });
     });
 
-    describe('records are copies', () => {
-      it('is not changed through an object saved or read', async () => {
-        const pending = pendingRequest();
-        await store.savePending('p1', pending, LONG_TTL);
-        pending.scopes.push('admin');
-        pending.state = 'changed';
-        const read = await store.findPending('p1');
-        read?.scopes.push('admin');
-        expect(await store.findPending('p1')).toEqual(pendingRequest());
+    describe('AttemptCounterStore', () => {
+      const leak: AttemptLeak = { leakIntervalMs: 1_000, holdMs: 5_000 };
+      const emptyState = { level: 0, inFlight: 0, lastFailureAt: 0 };
 
-        const record = codeRecord();
-        await store.saveCode('code-hash', record, LONG_TTL);
-        record.scopes.push('admin');
-        const consumed = await store.consumeCode('code-hash');
-        if (consumed.outcome !== 'missing') consumed.record.userId = 'mallory';
-        expect(await store.consumeCode('code-hash')).toEqual({ outcome: 'replayed', record: codeRecord() });
+      it('admits an attempt on a fresh counter, with an id to settle it', async () => {
+        const reservation = await t.attempts.reserve('user:alice', 3, leak, t.now());
+        expect(reservation).toEqual({ reservationId: expect.any(String), state: emptyState });
+      });
 
-        const saved = family();
-        await store.createFamily(saved, LONG_TTL);
-        saved.currentHash = 'forged';
-        const found = await store.findFamily('fam-1');
-        if (found) { found.revoked = true; found.scopes.push('admin'); }
-        const rotated = await store.rotateRefreshToken('fam-1', 'rt-0', 'rt-1', t.now(), 0, LONG_TTL, LONG_TTL);
-        if (rotated.outcome === 'rotated') rotated.family.currentHash = 'forged';
-        expect(await store.findFamily('fam-1')).toMatchObject({ currentHash: 'rt-1', revoked: false, scopes: ['openid', 'profile'] });
+      it('counts live reservations, not the one it grants, and refuses at capacity', async () => {
+        const now = t.now();
+        const first = await t.attempts.reserve('user:alice', 2, leak, now);
+        const second = await t.attempts.reserve('user:alice', 2, leak, now);
+        const third = await t.attempts.reserve('user:alice', 2, leak, now);
+        expect(second).toEqual({ reservationId: expect.any(String), state: { ...emptyState, inFlight: 1 } });
+        expect(second.reservationId).not.toBe(first.reservationId);
+        expect(third).toEqual({ state: { ...emptyState, inFlight: 2 } });
+        await t.attempts.settle('user:alice', first.reservationId!, { failed: false, reset: false }, leak, now);
+        expect(await t.attempts.reserve('user:alice', 2, leak, now)).toEqual({ reservationId: expect.any(String), state: { ...emptyState, inFlight: 1 } });
+      });
+
+      it('adds a failure to the level on a failed settle, and records when', async () => {
+        const now = t.now();
+        const { reservationId } = await t.attempts.reserve('user:alice', 3, leak, now);
+        await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now + 10);
+        expect((await t.attempts.reserve('user:alice', 3, leak, now + 10)).state).toEqual({ level: 1, inFlight: 0, lastFailureAt: now + 10 });
+      });
+
+      it('counts failures and in-flight attempts together against the capacity', async () => {
+        const now = t.now();
+        for (let i = 0; i < 2; i++) {
+          const { reservationId } = await t.attempts.reserve('user:alice', 3, leak, now);
+          await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now);
+        }
+        expect((await t.attempts.reserve('user:alice', 3, leak, now)).reservationId).toEqual(expect.any(String));
+        expect(await t.attempts.reserve('user:alice', 3, leak, now)).toEqual({ state: { level: 2, inFlight: 1, lastFailureAt: now } });
+      });
+
+      it('keeps a failure in its place until it has leaked out entirely', async () => {
+        const now = t.now();
+        const { reservationId } = await t.attempts.reserve('user:alice', 2, leak, now);
+        await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now);
+        await t.attempts.reserve('user:alice', 2, leak, now);
+        // Level 0.5 and one in flight: 1.5 of 2, no room for a whole attempt.
+        expect(await t.attempts.reserve('user:alice', 2, leak, now + 500)).toEqual({ state: { level: 0.5, inFlight: 1, lastFailureAt: now } });
+        expect((await t.attempts.reserve('user:alice', 2, leak, now + 1_000)).reservationId).toEqual(expect.any(String));
+      });
+
+      it('decays the level linearly, one failure per leak interval, down to 0', async () => {
+        const now = t.now();
+        for (let i = 0; i < 2; i++) {
+          const { reservationId } = await t.attempts.reserve('user:alice', 3, leak, now);
+          await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now);
+        }
+        expect((await t.attempts.reserve('user:alice', 9, leak, now + 500)).state.level).toBeCloseTo(1.5, 6);
+        expect((await t.attempts.reserve('other', 9, leak, now)).state.level).toBe(0);
+        const later = await t.attempts.reserve('user:alice', 9, leak, now + 1_500);
+        expect(later.state.level).toBeCloseTo(0.5, 6);
+        expect((await t.attempts.reserve('user:alice', 9, leak, now + 2_500)).state).toEqual({ level: 0, inFlight: 2, lastFailureAt: now });
+      });
+
+      it('adds a failure to the decayed level', async () => {
+        const now = t.now();
+        const first = await t.attempts.reserve('user:alice', 9, leak, now);
+        await t.attempts.settle('user:alice', first.reservationId!, { failed: true, reset: false }, leak, now);
+        const second = await t.attempts.reserve('user:alice', 9, leak, now + 750);
+        await t.attempts.settle('user:alice', second.reservationId!, { failed: true, reset: false }, leak, now + 750);
+        expect((await t.attempts.reserve('user:alice', 9, leak, now + 750)).state).toEqual({ level: 1.25, inFlight: 0, lastFailureAt: now + 750 });
+      });
+
+      it('sets the level to 0 on a reset', async () => {
+        const now = t.now();
+        for (let i = 0; i < 2; i++) {
+          const { reservationId } = await t.attempts.reserve('user:alice', 3, leak, now);
+          await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now);
+        }
+        const { reservationId } = await t.attempts.reserve('user:alice', 3, leak, now);
+        await t.attempts.settle('user:alice', reservationId!, { failed: false, reset: true }, leak, now);
+        expect((await t.attempts.reserve('user:alice', 3, leak, now)).state).toMatchObject({ level: 0, inFlight: 0 });
+      });
+
+      it('adds the failure of a reservation that has already expired', async () => {
+        const now = t.now();
+        const { reservationId } = await t.attempts.reserve('user:alice', 3, leak, now);
+        await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, leak, now + leak.holdMs + 1);
+        expect((await t.attempts.reserve('user:alice', 3, leak, now + leak.holdMs + 1)).state).toEqual({ level: 1, inFlight: 0, lastFailureAt: now + leak.holdMs + 1 });
+      });
+
+      it('stops counting a reservation not settled within its hold', async () => {
+        const now = t.now();
+        await t.attempts.reserve('user:alice', 1, leak, now);
+        expect((await t.attempts.reserve('user:alice', 1, leak, now + leak.holdMs - 1)).reservationId).toBeUndefined();
+        const after = await t.attempts.reserve('user:alice', 1, leak, now + leak.holdMs + 1);
+        expect(after).toEqual({ reservationId: expect.any(String), state: emptyState });
+      });
+
+      it('keeps counters apart by key', async () => {
+        const now = t.now();
+        await t.attempts.reserve('user:alice', 1, leak, now);
+        expect((await t.attempts.reserve('address:203.0.113.7', 1, leak, now)).reservationId).toEqual(expect.any(String));
+      });
+
+      it('expires the counter once its level has leaked to 0 and no reservation is live', async () => {
+        const fast: AttemptLeak = { leakIntervalMs: 100, holdMs: SHORT_TTL };
+        const { reservationId } = await t.attempts.reserve('user:alice', 3, fast, t.now());
+        await t.attempts.settle('user:alice', reservationId!, { failed: true, reset: false }, fast, t.now());
+        await t.attempts.reserve('user:bob', 3, fast, t.now());
+        await t.advance(PAST_SHORT_TTL);
+        // Once expired, even the time of the last failure is forgotten.
+        expect((await t.attempts.reserve('user:alice', 3, fast, t.now())).state).toEqual(emptyState);
+        expect((await t.attempts.reserve('user:bob', 3, fast, t.now())).state).toEqual(emptyState);
+      });
+
+      it(`admits exactly the capacity among ${CONCURRENT} concurrent reservations`, async () => {
+        const now = t.now();
+        const reservations = await Promise.all(Array.from({ length: CONCURRENT }, () => t.attempts.reserve('user:alice', 10, leak, now)));
+        const admitted = reservations.filter((r) => r.reservationId !== undefined);
+        expect(admitted).toHaveLength(10);
+        expect(new Set(admitted.map((r) => r.reservationId)).size).toBe(10);
+        expect(reservations.filter((r) => r.reservationId === undefined).every((r) => r.state.inFlight === 10)).toBe(true);
+      });
+
+      it(`counts ${CONCURRENT} concurrent failed settles exactly`, async () => {
+        const now = t.now();
+        const reservations = await Promise.all(Array.from({ length: CONCURRENT }, () => t.attempts.reserve('user:alice', CONCURRENT, leak, now)));
+        await Promise.all(reservations.map((r) => t.attempts.settle('user:alice', r.reservationId!, { failed: true, reset: false }, leak, now)));
+        expect((await t.attempts.reserve('user:alice', CONCURRENT + 1, leak, now)).state).toEqual({ level: CONCURRENT, inFlight: 0, lastFailureAt: now });
+      });
+    });
+
+    describe('ReplayCache', () => {
+      it('answers true the first time an id is seen, false after', async () => {
+        expect(await t.replay.rememberOnce('id-1', LONG_TTL)).toBe(true);
+        expect(await t.replay.rememberOnce('id-1', LONG_TTL)).toBe(false);
+        expect(await t.replay.rememberOnce('id-2', LONG_TTL)).toBe(true);
+      });
+
+      it('forgets an id after its TTL, keeping the first expiry', async () => {
+        expect(await t.replay.rememberOnce('id-1', SHORT_TTL)).toBe(true);
+        expect(await t.replay.rememberOnce('id-1', LONG_TTL)).toBe(false);
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.replay.rememberOnce('id-1', LONG_TTL)).toBe(true);
+      });
+
+      it(`lets exactly one of ${CONCURRENT} concurrent callers remember an id`, async () => {
+        const fresh = await Promise.all(Array.from({ length: CONCURRENT }, () => t.replay.rememberOnce('id-1', LONG_TTL)));
+        expect(fresh.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('StoreHealth', () => {
+      it('answers ping when the backend is up', async () => {
+        expect(await t.health.ping()).toBe(true);
       });
     });
   });
-}
-
-function pendingRequest(): PendingAuthorization {
-  return {
-    clientId: 'web-app',
-    redirectUri: 'https://app.test/callback',
-    state: 'state-1',
-    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    scopes: ['openid', 'profile'],
-    csrfHash: 'csrf-hash',
-    createdAt: 1_700_000_000_000,
-  };
 }
 
 function codeRecord(): AuthorizationCodeRecord {
@@ -347,36 +430,29 @@ function codeRecord(): AuthorizationCodeRecord {
     redirectUri: 'https://app.test/callback',
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     scopes: ['openid', 'profile'],
-    nonce: 'nonce-1',
     userId: 'alice',
-    authTime: 1_700_000_000,
+    authTime: 1_800_000_000,
     grantId: 'grant-1',
-    familyId: 'fam-1',
+    familyId: 'family-1',
+    binding: 'binding-1',
   };
 }
 
-function family(overrides: Partial<RefreshFamily> = {}): RefreshFamily {
+function family(familyId = 'family-1'): RefreshTokenFamily {
   return {
-    familyId: 'fam-1',
+    familyId,
     grantId: 'grant-1',
     clientId: 'web-app',
     userId: 'alice',
-    scopes: ['openid', 'profile'],
-    authTime: 1_700_000_000,
-    currentHash: 'rt-0',
-    rotatedAt: 1_700_000_000_000,
+    scopes: ['openid', 'offline_access'],
+    authTime: 1_800_000_000,
+    currentHash: 'rt-1',
+    rotatedAt: 1_000,
     revoked: false,
-    ...overrides,
   };
 }
 
-/** The tokens among `issued` that the family would still accept (grace aside). */
-function liveTokens(family: RefreshFamily | undefined, issued: string[]): string[] {
-  if (family === undefined || family.revoked) return [];
-  return issued.filter((hash) => hash === family.currentHash);
-}
-
-function countBy(values: string[]): Record<string, number> {
+function count(values: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;

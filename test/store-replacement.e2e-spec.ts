@@ -1,74 +1,79 @@
 import { jest } from '@jest/globals';
 import { Inject, Injectable, Module } from '@nestjs/common';
-import { AUTHORIZATION_STORE } from '../src/store/authorization-store.js';
-import type { AuthorizationStore, CodeConsumption } from '../src/store/authorization-store.js';
-import { MemoryAuthorizationStore } from '../src/store/memory-authorization-store.js';
+import { AUTHORIZATION_CODE_STORE } from '../src/store/authorization-code-store.js';
+import type { AuthorizationCodeStore, CodeRedemption } from '../src/store/authorization-code-store.js';
+import { MemoryAuthorizationCodeStore } from '../src/store/memory/memory-authorization-code-store.js';
+import { MemoryRefreshTokenStore } from '../src/store/memory/memory-refresh-token-store.js';
+import { REFRESH_TOKEN_STORE } from '../src/store/refresh-token-store.js';
+import { STORE_PORTS } from '../src/store/store.module.js';
+import { obtainCode } from './support/browser-flow.js';
 import { TestApp, baseConfig, startTestApp } from './support/test-app.js';
+import { WEB_APP, WEB_APP_CALLBACK, exchangeCode } from './support/token-endpoint.js';
 
-/** A team's store: the memory store, recording which operations the app used. */
-class RecordingStore extends MemoryAuthorizationStore {
+/** A team's code store: the memory one, recording which operations the app used. */
+class RecordingCodeStore extends MemoryAuthorizationCodeStore {
   readonly calls: string[] = [];
 
-  override async consumeCode(codeHash: string): Promise<CodeConsumption> {
-    this.calls.push('consumeCode');
-    return super.consumeCode(codeHash);
+  override async redeem(codeHash: string, bindings: readonly string[], spentTtlMs: number): Promise<CodeRedemption> {
+    this.calls.push('redeem');
+    return super.redeem(codeHash, bindings, spentTtlMs);
   }
 }
 
-@Module({ providers: [{ provide: AUTHORIZATION_STORE, useClass: RecordingStore }], exports: [AUTHORIZATION_STORE] })
-class RecordingStoreModule {}
+@Module({ providers: [{ provide: AUTHORIZATION_CODE_STORE, useClass: RecordingCodeStore }], exports: [AUTHORIZATION_CODE_STORE] })
+class RecordingCodeStoreModule {}
 
-/** A feature module that injects the store without importing any store module. */
+/** A feature module that injects a store port without importing any store module. */
 @Injectable()
 class StoreConsumer {
-  constructor(@Inject(AUTHORIZATION_STORE) readonly store: AuthorizationStore) {}
+  constructor(@Inject(AUTHORIZATION_CODE_STORE) readonly codes: AuthorizationCodeStore) {}
 }
 
 @Module({ providers: [StoreConsumer] })
 class ConsumerModule {}
 
-describe('replacing the authorization store with a module', () => {
+describe('replacing store ports with a module', () => {
   let t: TestApp | undefined;
   afterEach(async () => {
     await t?.close();
     t = undefined;
   });
 
-  it('binds AUTHORIZATION_STORE to the store of the extension module, for every module', async () => {
-    t = await startTestApp(baseConfig(), { extensions: [RecordingStoreModule, ConsumerModule] });
-    const store = t.app.get<AuthorizationStore>(AUTHORIZATION_STORE, { strict: false });
-    expect(store).toBeInstanceOf(RecordingStore);
-    const consumer = t.app.get(StoreConsumer, { strict: false });
-    expect(consumer.store).toBe(store);
-    await consumer.store.consumeCode('unknown');
-    expect((store as RecordingStore).calls).toEqual(['consumeCode']);
+  it('binds a port to the store of the extension module, for every module, and keeps the built-in ones for the others', async () => {
+    t = await startTestApp(baseConfig(), { extensions: [RecordingCodeStoreModule, ConsumerModule] });
+    const codes = t.app.get<AuthorizationCodeStore>(AUTHORIZATION_CODE_STORE, { strict: false });
+    expect(codes).toBeInstanceOf(RecordingCodeStore);
+    expect(t.app.get(StoreConsumer, { strict: false }).codes).toBe(codes);
+    expect(t.app.get(REFRESH_TOKEN_STORE, { strict: false })).toBeInstanceOf(MemoryRefreshTokenStore);
+
+    const result = await obtainCode(t, { client_id: 'web-app', redirect_uri: WEB_APP_CALLBACK, scope: 'openid' });
+    expect((await exchangeCode(t, result, WEB_APP)).status).toBe(200);
+    expect((codes as RecordingCodeStore).calls).toEqual(['redeem']);
   });
 
-  it('accepts a dynamic extension module, and then ignores store.type', async () => {
-    const replacement = new RecordingStore();
-    const dynamicExtension = { module: class TeamStoreModule {}, providers: [{ provide: AUTHORIZATION_STORE, useValue: replacement }], exports: [AUTHORIZATION_STORE] };
-    t = await startTestApp(baseConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379/0' } }), { extensions: [dynamicExtension, ConsumerModule] });
-    expect(t.app.get(AUTHORIZATION_STORE, { strict: false })).toBe(replacement);
-    expect(t.app.get(StoreConsumer, { strict: false }).store).toBe(replacement);
+  it('accepts a dynamic extension module replacing every port, and then ignores store.type', async () => {
+    const replacement = new RecordingCodeStore();
+    const others = new Map(STORE_PORTS.filter((token) => token !== AUTHORIZATION_CODE_STORE).map((token) => [token, { ping: async () => true }]));
+    const dynamicExtension = {
+      module: class TeamStoreModule {},
+      providers: [{ provide: AUTHORIZATION_CODE_STORE, useValue: replacement }, ...[...others].map(([provide, useValue]) => ({ provide, useValue }))],
+      exports: [...STORE_PORTS],
+    };
+    t = await startTestApp(baseConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379/0', 'allow-generated-keys': true } }), { extensions: [dynamicExtension, ConsumerModule] });
+    expect(t.app.get(AUTHORIZATION_CODE_STORE, { strict: false })).toBe(replacement);
+    expect(t.app.get(StoreConsumer, { strict: false }).codes).toBe(replacement);
   });
 
-  it('uses the built-in memory store by default', async () => {
-    t = await startTestApp(baseConfig(), { extensions: [ConsumerModule] });
-    const store = t.app.get<AuthorizationStore>(AUTHORIZATION_STORE, { strict: false });
-    expect(store).toBeInstanceOf(MemoryAuthorizationStore);
-    expect(store).not.toBeInstanceOf(RecordingStore);
-    expect(t.app.get(StoreConsumer, { strict: false }).store).toBe(store);
+  it('refuses two extension modules exporting the same port', async () => {
+    @Module({ providers: [{ provide: AUTHORIZATION_CODE_STORE, useClass: RecordingCodeStore }], exports: [AUTHORIZATION_CODE_STORE] })
+    class SecondCodeStoreModule {}
+    await expect(startTestApp(baseConfig(), { extensions: [RecordingCodeStoreModule, SecondCodeStoreModule] })).rejects.toThrow(/several extension modules export/);
   });
 
-  it('refuses to start with store.type redis until the Redis adapter exists', async () => {
-    await expect(startTestApp(baseConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379/0' } })))
-      .rejects.toThrow('store.type redis is not available yet');
-  });
-
-  it('stops the memory store sweep when the app closes', async () => {
+  it('stops the memory stores\' sweeps when the app closes', async () => {
     t = await startTestApp(baseConfig());
-    const store = t.app.get<MemoryAuthorizationStore>(AUTHORIZATION_STORE, { strict: false });
-    const close = jest.spyOn(store, 'close');
+    const codes = t.app.get<MemoryAuthorizationCodeStore>(AUTHORIZATION_CODE_STORE, { strict: false });
+    const close = jest.spyOn(codes, 'close');
     await t.close();
     t = undefined;
     expect(close).toHaveBeenCalled();

@@ -1,38 +1,48 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomToken, tokenHash } from '../common/secure-tokens.js';
-import { LoadedConfiguration } from '../config/load-configuration.js';
-import { AUTHORIZATION_STORE } from '../store/authorization-store.js';
-import type { AuthorizationStore, PendingAuthorization } from '../store/authorization-store.js';
+import { AUTHORIZATION_CODE_STORE } from '../store/authorization-code-store.js';
+import type { AuthorizationCodeStore } from '../store/authorization-code-store.js';
+import { codeBinding } from '../token/authorization-code.js';
+import { TokenPolicy } from '../token/token-policy.js';
 
+/** What a code is issued for: an accepted authorization request. */
+export interface CodeRequest {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scopes: readonly string[];
+  nonce?: string;
+  dpopJkt?: string;
+}
 
 /**
- * Issues single-use authorization codes bound to the client, redirect URI, PKCE challenge,
- * scopes, nonce, user and `auth_time`; lifespan `token.authorization-code.lifespan`.
+ * Issues single-use authorization codes (256 random bits; only the hash is stored) bound to the
+ * client, redirect URI, PKCE challenge (and DPoP key), carrying the scopes, nonce, user and
+ * `auth_time`; lifespan `token.authorization-code.lifespan`.
  */
 @Injectable()
 export class AuthorizationCodeIssuer {
-  private readonly ttlMs: number;
-
   constructor(
-    @Inject(LoadedConfiguration) configuration: LoadedConfiguration,
-    @Inject(AUTHORIZATION_STORE) private readonly store: AuthorizationStore,
-  ) {
-    this.ttlMs = configuration.parsed.token.authorizationCodeMs;
-  }
+    @Inject(AUTHORIZATION_CODE_STORE) private readonly codes: AuthorizationCodeStore,
+    private readonly policy: TokenPolicy,
+  ) {}
 
-  async issue(pending: PendingAuthorization, userId: string, authTime: number): Promise<string> {
+  async issue(request: CodeRequest, userId: string, authTime: number, sessionId?: string): Promise<string> {
     const code = randomToken();
-    await this.store.saveCode(tokenHash(code), {
-      clientId: pending.clientId,
-      redirectUri: pending.redirectUri,
-      codeChallenge: pending.codeChallenge,
-      scopes: pending.scopes,
-      nonce: pending.nonce,
+    await this.codes.save(tokenHash(code), {
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scopes: [...request.scopes],
+      nonce: request.nonce,
       userId,
       authTime,
       grantId: randomToken(16),
       familyId: randomToken(16),
-    }, this.ttlMs);
+      binding: codeBinding(request.clientId, request.redirectUri, request.codeChallenge, request.dpopJkt),
+      dpopJkt: request.dpopJkt,
+      sessionId,
+    }, this.policy.authorizationCodeTtlMs);
     return code;
   }
 }

@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { LoadedConfiguration } from '../config/load-configuration.js';
-import { StoreUnavailableError } from '../store/authorization-store.js';
-import { AuthorizationPageError, AuthorizationRedirectError, AuthorizeRequest } from './authorization-request.js';
+import { TemporarilyUnavailableError } from '../common/temporarily-unavailable.js';
+import { ServerSettings } from '../live-config/configuration-snapshot.js';
+import type { OutcomeRequest } from '../observability/request-outcome.js';
+import { AuthorizationPageError, AuthorizationRedirectError } from './authorization-request.js';
 import { redirectWith } from './authorization-redirect.js';
 import { HTML_SECURITY_HEADERS, renderErrorPage } from './sign-in/html-page.js';
 
@@ -15,18 +16,18 @@ import { HTML_SECURITY_HEADERS, renderErrorPage } from './sign-in/html-page.js';
 export class AuthorizeExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Authorize');
 
-  constructor(@Inject(LoadedConfiguration) private readonly configuration: LoadedConfiguration) {}
+  constructor(private readonly server: ServerSettings) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const request = host.switchToHttp().getRequest<AuthorizeRequest>();
+    const request = host.switchToHttp().getRequest<OutcomeRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const auth = request.authorization;
-    if (exception instanceof AuthorizationRedirectError && auth?.redirectUri) {
-      void reply.code(302).headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).redirect(redirectWith(auth.redirectUri, {
+    if (exception instanceof AuthorizationRedirectError && exception.redirect) {
+      request.outcome = exception.error;
+      void reply.code(302).headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).redirect(redirectWith(exception.redirect.redirectUri, {
         error: exception.error,
         error_description: exception.description,
-        state: auth.state,
-        iss: this.configuration.issuer,
+        state: exception.redirect.state,
+        iss: this.server.issuer,
       }), 302);
       return;
     }
@@ -35,14 +36,17 @@ export class AuthorizeExceptionFilter implements ExceptionFilter {
     let status = 500;
     if (exception instanceof AuthorizationPageError) {
       ({ title, description, status } = exception);
+      request.outcome = exception.error;
     } else if (exception instanceof AuthorizationRedirectError) {
       ({ error: title, description } = exception);
       status = 400;
-    } else if (exception instanceof StoreUnavailableError) {
-      this.logger.warn(`store unavailable: ${exception.message}`);
+      request.outcome = exception.error;
+    } else if (exception instanceof TemporarilyUnavailableError) {
+      this.logger.warn(`temporarily unavailable: ${exception.message}`);
       status = 503;
       title = 'Temporarily unavailable';
       description = 'The server cannot take new sign-ins right now. Try again in a few minutes.';
+      request.outcome = 'temporarily_unavailable';
     } else if (isHttpError(exception) && exception.getStatus() < 500) {
       status = exception.getStatus();
       title = 'Invalid request';

@@ -1,27 +1,26 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
+import { TokenModule } from '../token/token.module.js';
 import { AuthorizationCodeIssuer } from './authorization-code-issuer.js';
+import { AuthorizationPipeline } from './authorization-pipeline.js';
 import { AuthorizeController } from './authorize.controller.js';
-import { ClientAndRedirectUriGuard } from './checks/client-and-redirect-uri.guard.js';
-import { PkceGuard } from './checks/pkce.guard.js';
-import { ResponseTypeGuard } from './checks/request-shape.guard.js';
-import { ScopeGuard } from './checks/scope.guard.js';
-import { StateGuard } from './checks/state.guard.js';
+import { PendingSignIns } from './sign-in/pending-sign-in.js';
+import { ProxyWarning } from './sign-in/proxy-warning.js';
 import { SignInPage } from './sign-in/sign-in-page.js';
 import { SignInThrottle } from './sign-in/sign-in-throttle.js';
 import { SignInController } from './sign-in/sign-in.controller.js';
+import { SignInService } from './sign-in/sign-in.service.js';
 
 /**
- * The authorization endpoint and the sign-in form. Needs the store and the user directory,
+ * The authorization endpoint and the sign-in form. Needs the store ports and the user directory,
  * which are bound globally by StoreModule and UsersModule (replaceable by extension modules).
  */
 @Module({
-  imports: [ClientsModule, ScopesModule],
+  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule],
   controllers: [AuthorizeController, SignInController],
-  providers: [
-    ClientAndRedirectUriGuard, ResponseTypeGuard, PkceGuard, StateGuard, ScopeGuard,
-    AuthorizationCodeIssuer, SignInPage, SignInThrottle,
-  ],
+  providers: [AuthorizationPipeline, AuthorizationCodeIssuer, PendingSignIns, ProxyWarning, SignInPage, SignInThrottle, SignInService],
+  exports: [AuthorizationPipeline, AuthorizationCodeIssuer],
 })
 export class AuthorizeModule {}

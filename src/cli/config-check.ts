@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { ConfigurationError } from '../config/config-errors.js';
 import { ExtensionModule } from '../common/extension-modules.js';
-import { LoadedConfiguration } from '../config/load-configuration.js';
-import { loadExtensionModules } from '../extensions/extension-loader.js';
-import { moduleStartupFailure, validateStartup } from '../config/startup-validation.js';
+import { Environment } from '../config/environment.js';
+import { ConfigurationSnapshot } from '../live-config/configuration-snapshot.js';
+import { moduleStartupFailure, prepareStartup } from '../config/startup-validation.js';
 
 const USAGE = `usage: npm run config:check [file ...]
 
@@ -32,11 +32,11 @@ async function configCheck(args: string[]): Promise<number> {
     return 2;
   }
 
-  let configuration: LoadedConfiguration;
+  let configuration: ConfigurationSnapshot;
+  let environment: Environment;
   let extensions: ExtensionModule[];
   try {
-    configuration = validateStartup(process.env, args.length > 0 ? args : undefined);
-    extensions = await loadExtensionModules(process.env);
+    ({ configuration, environment, extensions } = await prepareStartup(process.env, { files: args.length > 0 ? args : undefined }));
   } catch (e) {
     if (!(e instanceof ConfigurationError)) throw e;
     process.stderr.write(`${e.message}\n`);
@@ -45,7 +45,7 @@ async function configCheck(args: string[]): Promise<number> {
   for (const warning of configuration.warnings) process.stderr.write(`warning: ${warning}\n`);
 
   try {
-    const context = await NestFactory.createApplicationContext(AppModule.forRoot(configuration, { extensions }), {
+    const context = await NestFactory.createApplicationContext(AppModule.forRoot(configuration, environment, { extensions }), {
       logger: false,
       abortOnError: false,
     });
@@ -60,10 +60,10 @@ async function configCheck(args: string[]): Promise<number> {
 }
 
 /** Runs a validation step, adding the problems of a `ConfigurationError` it throws. */
-function summary(configuration: LoadedConfiguration): string {
+function summary(configuration: ConfigurationSnapshot): string {
   return `configuration valid (${configuration.files.join(', ')}): ` +
-    `${count(configuration.clients.all.length, 'client')}, ${count(configuration.parsed.users.size, 'user')}, ` +
-    `${count(configuration.keys.all.length, 'signing key')}, store ${configuration.parsed.store.type}`;
+    `${count(configuration.clients.all.length, 'client')}, ${count(configuration.users.size, 'user')}, ` +
+    `${count(configuration.keys.all.length, 'signing key')}, store ${configuration.store.type}`;
 }
 
 function count(n: number, noun: string): string {

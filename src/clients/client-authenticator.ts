@@ -2,12 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FormBody } from '../common/form-body.js';
 import { OAuthError } from '../common/oauth-error.js';
 import { Client } from './client.js';
-import { ClientRegistry } from './client-registry.js';
+import { Clients } from './clients.js';
 import { SecretVerifier } from './secret-verifier.js';
 
 export const CLIENT_AUTH_REALM = 'sympauthy';
 
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** What client authentication needs of the clients slice (the unit tests pass a plain registry). */
+export interface ClientLookup {
+  find(clientId: string): Client | undefined;
+}
 
 export interface AuthenticatedClient {
   client: Client;
@@ -28,7 +33,7 @@ interface Credentials {
 @Injectable()
 export class ClientAuthenticator {
   constructor(
-    private readonly registry: ClientRegistry,
+    @Inject(Clients) private readonly registry: ClientLookup,
     @Inject(SecretVerifier) private readonly verifier: SecretVerifier,
   ) {}
 

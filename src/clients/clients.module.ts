@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
-import { LoadedConfiguration } from '../config/load-configuration.js';
+import { BcryptLimiter } from '../common/bcrypt-limiter.js';
 import { ClientAuthGuard } from './client-auth.guard.js';
 import { ClientAuthenticator } from './client-authenticator.js';
-import { ClientRegistry } from './client-registry.js';
+import { Clients } from './clients.js';
 import { SecretVerifier } from './secret-verifier.js';
 
-/** The registered clients and their authentication (SPEC §1). */
+/** The registered clients (the clients slice of the configuration) and their authentication (SPEC §1). */
 @Module({
   providers: [
-    { provide: ClientRegistry, useFactory: (config: LoadedConfiguration) => config.clients, inject: [LoadedConfiguration] },
-    { provide: SecretVerifier, useFactory: () => new SecretVerifier() },
+    Clients,
+    { provide: SecretVerifier, useFactory: (limiter: BcryptLimiter) => new SecretVerifier(limiter), inject: [BcryptLimiter] },
     ClientAuthenticator,
     ClientAuthGuard,
   ],
-  exports: [ClientRegistry, ClientAuthenticator, ClientAuthGuard],
+  exports: [Clients, ClientAuthenticator, ClientAuthGuard],
 })
 export class ClientsModule {}

@@ -86,7 +86,6 @@ describe('SecretVerifier', () => {
       await expect(verifier.verify('web', SECRET, bcryptSecret)).resolves.toBe(true);
       await expect(verifier.verify('web', SECRET, bcryptSecret)).resolves.toBe(true);
       expect(compare).toHaveBeenCalledTimes(1);
-      expect(verifier.cacheSize).toBe(1);
     });
 
     it('does not remember a failure', async () => {
@@ -94,7 +93,6 @@ describe('SecretVerifier', () => {
       await expect(verifier.verify('web', 'wrong', bcryptSecret)).resolves.toBe(false);
       await expect(verifier.verify('web', 'wrong', bcryptSecret)).resolves.toBe(false);
       expect(compare).toHaveBeenCalledTimes(2);
-      expect(verifier.cacheSize).toBe(0);
     });
 
     it('does not let a remembered success accept another secret or another client', async () => {
@@ -107,7 +105,7 @@ describe('SecretVerifier', () => {
 
     it('forgets a success once the cache time has passed', async () => {
       const time = clock();
-      const verifier = new SecretVerifier({ cacheTtlMs: 10_000 }, time.now);
+      const verifier = new SecretVerifier(undefined, { cacheTtlMs: 10_000 }, time.now);
       await verifier.verify('web', SECRET, bcryptSecret);
       time.advance(9_999);
       await expect(verifier.verify('web', SECRET, bcryptSecret)).resolves.toBe(true);
@@ -119,18 +117,17 @@ describe('SecretVerifier', () => {
 
     it('does not accept a secret after expiry when the hash no longer matches it', async () => {
       const time = clock();
-      const verifier = new SecretVerifier({ cacheTtlMs: 1_000 }, time.now);
+      const verifier = new SecretVerifier(undefined, { cacheTtlMs: 1_000 }, time.now);
       await verifier.verify('web', SECRET, bcryptSecret);
       time.advance(1_000);
       await expect(verifier.verify('web', SECRET, await bcryptOf('rotated'))).resolves.toBe(false);
     });
 
     it('bounds the cache, forgetting the oldest success first', async () => {
-      const verifier = new SecretVerifier({ cacheMaxEntries: 2 });
+      const verifier = new SecretVerifier(undefined, { cacheMaxEntries: 2 });
       await verifier.verify('a', SECRET, bcryptSecret);
       await verifier.verify('b', SECRET, bcryptSecret);
       await verifier.verify('c', SECRET, bcryptSecret);
-      expect(verifier.cacheSize).toBe(2);
       expect(compare).toHaveBeenCalledTimes(3);
       await verifier.verify('c', SECRET, bcryptSecret);
       await verifier.verify('b', SECRET, bcryptSecret);
@@ -140,12 +137,12 @@ describe('SecretVerifier', () => {
     });
 
     it('does not forget another success when the same one is remembered twice', async () => {
-      const verifier = new SecretVerifier({ cacheMaxEntries: 2 });
+      const verifier = new SecretVerifier(undefined, { cacheMaxEntries: 2 });
       await verifier.verify('a', SECRET, bcryptSecret);
       await Promise.all([verifier.verify('b', SECRET, bcryptSecret), verifier.verify('b', SECRET, bcryptSecret)]);
-      expect(verifier.cacheSize).toBe(2);
       compare.mockClear();
       await verifier.verify('a', SECRET, bcryptSecret);
+      await verifier.verify('b', SECRET, bcryptSecret);
       expect(compare).not.toHaveBeenCalled();
     });
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { bcryptCompare } from '../common/bcrypt-compare.js';
+import { BCRYPT_MAX_BYTES, BcryptLimiter } from '../common/bcrypt-limiter.js';
 import { ClientSecret } from './client.js';
 
 export interface SecretVerifierOptions {
@@ -25,7 +25,11 @@ export class SecretVerifier {
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly options: SecretVerifierOptions;
 
-  constructor(options: Partial<SecretVerifierOptions> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly limiter: BcryptLimiter = new BcryptLimiter(),
+    options: Partial<SecretVerifierOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
@@ -35,7 +39,7 @@ export class SecretVerifier {
       return timingSafeEqual(digest, secret.sha256);
     }
     // bcrypt only looks at the first 72 bytes: a longer presented secret must not pass on its prefix.
-    if (Buffer.byteLength(presented, 'utf8') > 72) return false;
+    if (Buffer.byteLength(presented, 'utf8') > BCRYPT_MAX_BYTES) return false;
     const key = createHmac('sha256', this.cacheKey).update(clientId).update('\0').update(presented).digest('base64');
     const expires = this.verified.get(key);
     if (expires !== undefined) {
@@ -44,7 +48,7 @@ export class SecretVerifier {
     }
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = bcryptCompare(presented, nodeBcryptHash(secret.hash)).finally(() => this.inFlight.delete(key));
+      pending = this.limiter.compare(presented, secret.hash, 'client-secret').finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     const ok = await pending;
@@ -61,17 +65,5 @@ export class SecretVerifier {
     }
     this.verified.set(key, this.now() + this.options.cacheTtlMs);
   }
-
-  /** Number of remembered verifications (for tests and metrics). */
-  get cacheSize(): number {
-    return this.verified.size;
-  }
 }
 
-/**
- * `$2y$` (PHP, htpasswd) is the same algorithm as `$2b$`, but the `bcrypt` package only knows
- * `$2a$`/`$2b$` and answers `false` for every `$2y$` hash: compare those as `$2b$`.
- */
-export function nodeBcryptHash(hash: string): string {
-  return hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash;
-}

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_SECURITY_HEADERS, renderErrorPage } from '../authorize/sign-in/html-page.js';
 import { FormBody } from './form-body.js';
+import { NO_STORE_HEADERS } from './no-store.interceptor.js';
 import { OAuthError } from './oauth-error.js';
 import type { ErrorFormat, RouteCatalogue } from './route-catalogue.js';
 
@@ -14,8 +15,7 @@ export interface ErrorAnswer {
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  pragma: 'no-cache',
+  ...NO_STORE_HEADERS,
 });
 
 const PAGE_TITLES: Readonly<Record<number, string>> = Object.freeze({

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyErrorToOAuth, renderErrorAnswer } from './error-answer.js';
-import { StoreUnavailableError } from '../store/authorization-store.js';
+import { TemporarilyUnavailableError } from './temporarily-unavailable.js';
 import { FormBody } from './form-body.js';
 import { OAuthError } from './oauth-error.js';
 import { RouteCatalogue, methodNotAllowed } from './route-catalogue.js';
@@ -28,8 +28,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   private toOAuthError(exception: unknown, request: FastifyRequest): OAuthError {
     if (exception instanceof OAuthError) return exception;
-    if (exception instanceof StoreUnavailableError) {
-      this.logger.warn(`store unavailable: ${exception.message}`);
+    if (exception instanceof TemporarilyUnavailableError) {
+      this.logger.warn(`temporarily unavailable: ${exception.message}`);
       return OAuthError.temporarilyUnavailable('the server cannot complete the request right now; try again');
     }
     if (clientWentAway(exception, request)) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigErrors } from './config-errors.js';
-import { DEFAULT_CONFIG_FILE, configFilesFromEnv, deepMerge, readConfigFiles } from './config-files.js';
+import { deepMerge, readConfigFiles } from './config-files.js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'config-files-')); });
@@ -20,32 +20,6 @@ function read(...files: string[]) {
   const tree = readConfigFiles(files, errors);
   return { tree, problems: errors.list };
 }
-
-describe('configFilesFromEnv', () => {
-  it('defaults to config/sympauthy.yml when SYMPAUTHY_CONFIG is unset, empty or blank', () => {
-    expect(DEFAULT_CONFIG_FILE).toBe('config/sympauthy.yml');
-    expect(configFilesFromEnv({})).toEqual(['config/sympauthy.yml']);
-    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: '' })).toEqual(['config/sympauthy.yml']);
-    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: '   ' })).toEqual(['config/sympauthy.yml']);
-  });
-
-  it('defaults to config/sympauthy.yml when the list names no file at all', () => {
-    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: ' , ,' })).toEqual(['config/sympauthy.yml']);
-  });
-
-  it('reads one file', () => {
-    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: '/etc/sympauthy/base.yml' })).toEqual(['/etc/sympauthy/base.yml']);
-  });
-
-  it('splits a comma-separated list, trims each name and keeps the order', () => {
-    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: ' base.yml, prod.yml ,secrets.json ' }))
-      .toEqual(['base.yml', 'prod.yml', 'secrets.json']);
-  });
-
-  it('ignores empty entries in the list', () => {
-    expect(configFilesFromEnv({ SYMPAUTHY_CONFIG: 'a.yml,,b.yml,' })).toEqual(['a.yml', 'b.yml']);
-  });
-});
 
 describe('readConfigFiles', () => {
   it('reads a YAML file', () => {

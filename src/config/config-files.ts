@@ -2,18 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigErrors } from './config-errors.js';
 
-export const DEFAULT_CONFIG_FILE = 'config/sympauthy.yml';
-
-/** The files named by `SYMPAUTHY_CONFIG` (comma-separated), or the default one. */
-export function configFilesFromEnv(env: Record<string, string | undefined>): string[] {
-  const raw = env.SYMPAUTHY_CONFIG?.trim();
-  if (!raw) return [DEFAULT_CONFIG_FILE];
-  const files = raw.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
-  return files.length > 0 ? files : [DEFAULT_CONFIG_FILE];
-}
-
 /** Reads YAML (or JSON, a subset) files and deep-merges them in order, later files winning. */
-export function readConfigFiles(files: string[], errors: ConfigErrors): Record<string, unknown> {
+export function readConfigFiles(files: readonly string[], errors: ConfigErrors): Record<string, unknown> {
   let merged: Record<string, unknown> = {};
   for (const file of files) {
     let text: string;

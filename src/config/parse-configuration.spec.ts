@@ -21,7 +21,7 @@ describe('parseConfiguration', () => {
     expect(parsed!.token.accessTokenMs).toBe(300_000);
     expect(parsed!.token.refreshTokenReuseGraceMs).toBe(2000);
     expect(parsed!.token.authorizationCodeMs).toBe(60_000);
-    expect(parsed!.store.type).toBe('memory');
+    expect(parsed!.store).toBeUndefined();
   });
 
   it('reports unknown keys with their full path, as written', () => {

@@ -25,7 +25,7 @@ export interface ParsedConfiguration {
   users: Map<string, UserConfig>;
   keys: { accessToken: KeyConfig[]; idToken: KeyConfig[] };
   token: TokenLifespans;
-  store: Required<Pick<StoreConfig, 'type'>> & StoreConfig;
+  store: StoreConfig | undefined;
 }
 
 export const DEFAULT_LIFESPANS: TokenLifespans = {
@@ -59,7 +59,7 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
       refreshTokenReuseGraceMs: parseDuration(root.token?.refreshToken?.reuseGrace) ?? DEFAULT_LIFESPANS.refreshTokenReuseGraceMs,
       authorizationCodeMs: parseDuration(root.token?.authorizationCode?.lifespan) ?? DEFAULT_LIFESPANS.authorizationCodeMs,
     },
-    store: { ...(root.store ?? {}), type: root.store?.type ?? 'memory' },
+    store: root.store,
   };
 }
 

@@ -2,6 +2,10 @@ import { Expose, Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, ValidateNested,
 } from 'class-validator';
+import { BCRYPT_HASH } from '../common/bcrypt-limiter.js';
+import {
+  StoreRule, clusterProblem, keyPrefixProblem, onlyWithRedis, pemFileProblem, timeoutProblem, tlsProblem, urlProblem,
+} from './store-config-rules.js';
 import { IsDuration, IsStringMap } from './validators.js';
 
 /**
@@ -80,7 +84,7 @@ export class TemplatesConfig {
 
 export class UserConfig {
   @IsString({ message: 'must be a bcrypt hash' })
-  @Matches(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, { message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$); create one with `npm run hash-secret`' })
+  @Matches(BCRYPT_HASH, { message: 'must be a bcrypt hash ($2a$, $2b$ or $2y$); create one with `npm run hash-secret`' })
   password: string;
 
   @IsOptional() @IsObject({ message: 'must be a mapping of claim names to values' })
@@ -145,17 +149,80 @@ export class TokenConfig {
 
 export const STORE_TYPES = ['memory', 'redis'] as const;
 
+/** `store.tls`: TLS for the Redis connection (a rediss:// URL, or every node of a cluster). */
+export class StoreTlsConfig {
+  /** PEM file of the CA that signed the server's certificate; default: the system's CAs. */
+  @Expose({ name: 'ca-file' })
+  @StoreRule('pemFile', pemFileProblem)
+  caFile?: string;
+
+  /** Client certificate (PEM), for servers that require one; needs `key-file`. */
+  @Expose({ name: 'cert-file' })
+  @StoreRule('pemFile', pemFileProblem)
+  @StoreRule('certPair', (value, tls) => (value === undefined) !== ((tls as StoreTlsConfig).keyFile === undefined)
+    ? 'and store.tls.key-file go together (a client certificate and its private key)' : undefined)
+  certFile?: string;
+
+  /** The client certificate's private key (PEM). */
+  @Expose({ name: 'key-file' })
+  @StoreRule('pemFile', pemFileProblem)
+  keyFile?: string;
+
+  /** The name the server's certificate must carry (SNI), when it differs from the host. */
+  @Expose({ name: 'server-name' })
+  @IsOptional() @IsString({ message: 'must be a string' }) @IsNotEmpty({ message: 'must not be empty' })
+  serverName?: string;
+}
+
 export class StoreConfig {
   @IsOptional() @IsIn(STORE_TYPES as unknown as string[], { message: `must be one of ${STORE_TYPES.join(', ')}` })
   type?: (typeof STORE_TYPES)[number];
 
-  @IsOptional() @IsString({ message: 'must be a string' })
-  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  /** One Redis node: `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
+  @StoreRule('storeUrl', urlProblem)
   url?: string;
 
+  /** A Redis Cluster: its seed nodes as `host:port` (instead of `url`). */
+  @StoreRule('storeCluster', clusterProblem)
+  cluster?: string[];
+
+  /** Redis ACL user and password (they override those of `url`); for a cluster, every node's. */
+  @StoreRule('redisOnly', onlyWithRedis)
+  @IsOptional() @IsString({ message: 'must be a string' }) @IsNotEmpty({ message: 'must not be empty' })
+  username?: string;
+
+  @StoreRule('redisOnly', onlyWithRedis)
+  @IsOptional() @IsString({ message: 'must be a string' }) @IsNotEmpty({ message: 'must not be empty' })
+  password?: string;
+
+  /** Prepended to every key (default `sympauthy:`), so several servers can share one Redis. */
   @Expose({ name: 'key-prefix' })
-  @IsOptional() @IsString({ message: 'must be a string' })
+  @StoreRule('keyPrefix', keyPrefixProblem)
   keyPrefix?: string;
+
+  @StoreRule('storeTls', tlsProblem)
+  @IsOptional() @IsObject({ message: 'must be a mapping (`{}` for TLS with the system CAs)' })
+  @ValidateNested() @Type(() => StoreTlsConfig)
+  tls?: StoreTlsConfig;
+
+  /** How long connecting (TCP, TLS, AUTH) may take before the attempt is retried (default 5s). */
+  @Expose({ name: 'connect-timeout' })
+  @StoreRule('timeout', timeoutProblem)
+  connectTimeout?: string;
+
+  /** How long one store operation may wait for Redis before it fails with 503 (default 2s). */
+  @Expose({ name: 'command-timeout' })
+  @StoreRule('timeout', timeoutProblem)
+  commandTimeout?: string;
+
+  /**
+   * Development only: lets replicas sharing a Redis store start with generated signing keys
+   * (each would sign with its own). Without it, `store.type: redis` needs configured `keys`.
+   */
+  @Expose({ name: 'allow-generated-keys' })
+  @StoreRule('redisOnly', onlyWithRedis)
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  allowGeneratedKeys?: boolean;
 }
 
 /** The root of the configuration tree. Sections with ids as keys stay raw here (see above). */

@@ -1,33 +1,46 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { LoadedConfiguration } from '../config/load-configuration.js';
+import { Injectable } from '@nestjs/common';
+import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
+import { ActiveKeys } from '../keys/active-keys.js';
+import { ServerSettings } from '../live-config/configuration-snapshot.js';
+import { LiveConfiguration } from '../live-config/live-configuration.js';
+import { Scopes } from '../scopes/scopes.js';
 import { GrantHandlerRegistry } from '../token/grant-handler-registry.js';
 
-export const ENDPOINT_PATHS = {
-  authorization: '/api/oauth2/authorize',
-  token: '/api/oauth2/token',
-  revocation: '/api/oauth2/revoke',
-  introspection: '/api/oauth2/introspect',
-  userinfo: '/api/openid/userinfo',
-  jwks: '/.well-known/public.jwk',
-} as const;
+interface Documents {
+  openid: string;
+  oauth: string;
+}
 
 /**
  * The OpenID Provider configuration (OIDC Discovery 1.0) and the authorization server metadata
- * (RFC 8414), built once from the real configuration: issuer = `urls.root`.
+ * (RFC 8414), serialized once per configuration (a reload that changes the scopes or the keys'
+ * algorithms changes them): issuer = `urls.root`.
  */
 @Injectable()
-export class DiscoveryDocument implements OnApplicationBootstrap {
-  private openid = '';
-  private oauth = '';
+export class DiscoveryDocument {
+  private readonly documents: () => Documents;
 
   constructor(
-    @Inject(LoadedConfiguration) private readonly configuration: LoadedConfiguration,
+    live: LiveConfiguration,
+    private readonly server: ServerSettings,
+    private readonly keys: ActiveKeys,
+    private readonly scopes: Scopes,
     private readonly grants: GrantHandlerRegistry,
-  ) {}
+  ) {
+    // Derived on first use (after bootstrap, when every grant handler is registered), then again after each reload.
+    this.documents = live.select(() => this.build());
+  }
 
-  onApplicationBootstrap(): void {
-    const issuer = this.configuration.issuer;
-    const keys = this.configuration.keys;
+  get openidConfiguration(): string {
+    return this.documents().openid;
+  }
+
+  get authorizationServerMetadata(): string {
+    return this.documents().oauth;
+  }
+
+  private build(): Documents {
+    const issuer = this.server.issuer;
     const authMethods = ['client_secret_basic', 'client_secret_post', 'none'];
     const common = {
       issuer,
@@ -37,7 +50,7 @@ export class DiscoveryDocument implements OnApplicationBootstrap {
       revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
       introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
       userinfo_endpoint: issuer + ENDPOINT_PATHS.userinfo,
-      scopes_supported: this.configuration.scopes.ids,
+      scopes_supported: this.scopes.ids,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: this.grants.grantTypes,
@@ -46,27 +59,21 @@ export class DiscoveryDocument implements OnApplicationBootstrap {
       introspection_endpoint_auth_methods_supported: authMethods,
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
-      access_token_signing_alg_values_supported: keys.algorithms('access-token'),
+      access_token_signing_alg_values_supported: this.keys.algorithms('access-token'),
     };
-    this.oauth = JSON.stringify(common);
-    this.openid = JSON.stringify({
-      ...common,
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: keys.algorithms('id-token'),
-      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash',
-        'name', 'given_name', 'family_name', 'preferred_username', 'email', 'email_verified',
-        'address', 'phone_number', 'phone_number_verified'],
-      claims_parameter_supported: false,
-      request_parameter_supported: false,
-      request_uri_parameter_supported: false,
-    });
-  }
-
-  get openidConfiguration(): string {
-    return this.openid;
-  }
-
-  get authorizationServerMetadata(): string {
-    return this.oauth;
+    return {
+      oauth: JSON.stringify(common),
+      openid: JSON.stringify({
+        ...common,
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: this.keys.algorithms('id-token'),
+        claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash',
+          'name', 'given_name', 'family_name', 'preferred_username', 'email', 'email_verified',
+          'address', 'phone_number', 'phone_number_verified'],
+        claims_parameter_supported: false,
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
+      }),
+    };
   }
 }

@@ -11,8 +11,7 @@ import { ExtensionModule } from '../common/extension-modules.js';
  * This is how a deployment adds a grant or replaces the user directory or store without
  * rebuilding the server image: mount the file, set the variable.
  */
-export async function loadExtensionModules(env: Record<string, string | undefined>): Promise<ExtensionModule[]> {
-  const files = (env.SYMPAUTHY_MODULES ?? '').split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+export async function loadExtensionModules(files: readonly string[]): Promise<ExtensionModule[]> {
   const modules: ExtensionModule[] = [];
   const problems: string[] = [];
   for (const file of files) {

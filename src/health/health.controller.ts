@@ -1,11 +1,19 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { STORE_HEALTH } from '../store/store-health.js';
+import type { StoreHealth } from '../store/store-health.js';
 import { Readiness } from './readiness.js';
 
-/** Kubernetes probes: liveness (the process answers) and readiness (not draining). */
+/**
+ * Kubernetes probes. Liveness: the process answers (never depends on the store: restarting a pod
+ * cannot bring Redis back). Readiness: not draining, and the store answers.
+ */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: Readiness) {}
+  constructor(
+    private readonly readiness: Readiness,
+    @Inject(STORE_HEALTH) private readonly store: StoreHealth,
+  ) {}
 
   @Get('live')
   @Header('cache-control', 'no-store')
@@ -15,9 +23,15 @@ export class HealthController {
 
   @Get('ready')
   @Header('cache-control', 'no-store')
-  ready(@Res({ passthrough: true }) reply: FastifyReply): { status: string } {
-    if (this.readiness.isReady) return { status: 'ok' };
-    void reply.code(503);
-    return { status: 'draining' };
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: string }> {
+    if (!this.readiness.isReady) {
+      void reply.code(503);
+      return { status: 'draining' };
+    }
+    if (!(await this.store.ping())) {
+      void reply.code(503);
+      return { status: 'store unavailable' };
+    }
+    return { status: 'ok' };
   }
 }

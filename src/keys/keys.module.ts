@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ActiveKeys } from './active-keys.js';
 import { JwksController } from './jwks.controller.js';
 import { TokenSigner } from './token-signer.js';
 
-/** Signing keys (loaded and validated with the configuration), JWT signing and the JWKS. */
+/** Signing keys (the keys slice of the configuration), JWT signing and verifying, and the JWKS. */
 @Module({
   controllers: [JwksController],
-  providers: [TokenSigner],
-  exports: [TokenSigner],
+  providers: [ActiveKeys, TokenSigner],
+  exports: [ActiveKeys, TokenSigner],
 })
 export class KeysModule {}

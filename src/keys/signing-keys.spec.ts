@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigErrors, ConfigurationError } from '../config/config-errors.js';
-import { loadConfiguration } from '../config/load-configuration.js';
+import { loadConfiguration } from '../live-config/load-configuration.js';
 import { KeyConfig } from '../config/sympauthy-config.js';
 import { SigningKeys } from './signing-keys.js';
 

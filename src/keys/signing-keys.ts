@@ -1,4 +1,4 @@
-import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigErrors, keyPath } from '../config/config-errors.js';
 import { KeyConfig, SigningAlgorithm } from '../config/sympauthy-config.js';
@@ -92,6 +92,20 @@ export class SigningKeys {
     return { keys: this.all.map((k) => k.jwk) };
   }
 
+  /**
+   * A 256-bit secret for `info`, derived (HKDF-SHA-256) from the active access-token key: every
+   * replica configured with the same keys derives the same secret, and nobody without the private
+   * key can. Used where replicas must share a MAC key without another secret to configure.
+   */
+  derivedSecret(info: string): Buffer {
+    return deriveSecret(this.active('access-token'), info);
+  }
+
+  /** {@link derivedSecret} for every access-token key, by key id, the signing key first. */
+  derivedSecrets(info: string): { kid: string; secret: Buffer }[] {
+    return this.accessToken.map((key) => ({ kid: key.id, secret: deriveSecret(key, info) }));
+  }
+
   algorithms(purpose: KeyPurpose): SigningAlgorithm[] {
     return [...new Set((purpose === 'access-token' ? this.accessToken : this.idToken).map((k) => k.algorithm))];
   }
@@ -179,6 +193,11 @@ export function generateSigningKey(purpose: KeyPurpose, algorithm: SigningAlgori
       : algorithm === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 })
         : generateKeyPairSync('ed25519');
   return makeSigningKey(purpose, id, algorithm, privateKey);
+}
+
+function deriveSecret(key: SigningKey, info: string): Buffer {
+  const material = key.privateKey.export({ format: 'der', type: 'pkcs8' });
+  return Buffer.from(hkdfSync('sha256', material, 'sympauthy', info, 32));
 }
 
 function fingerprint(publicKey: KeyObject): string {

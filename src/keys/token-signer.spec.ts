@@ -1,5 +1,4 @@
 import { sign } from 'node:crypto';
-import type { LoadedConfiguration } from '../config/load-configuration.js';
 import { SigningAlgorithm } from '../config/sympauthy-config.js';
 import { SigningKeys, generateSigningKey } from './signing-keys.js';
 import { TokenSigner } from './token-signer.js';
@@ -10,7 +9,7 @@ function signerWith(algorithm: SigningAlgorithm, extraAccessKeys = 0): { signer:
       ...Array.from({ length: extraAccessKeys }, (_, i) => generateSigningKey('access-token', algorithm, `at-${i + 2}`))],
     [generateSigningKey('id-token', algorithm, 'it-1')],
   );
-  return { signer: new TokenSigner({ keys } as LoadedConfiguration), keys };
+  return { signer: new TokenSigner(keys), keys };
 }
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -51,7 +50,7 @@ describe('TokenSigner', () => {
 
   it('verifies tokens of a published (non-active) key', async () => {
     const { signer, keys } = signerWith('ES256', 1);
-    const rotated = new TokenSigner({ keys: SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]) } as LoadedConfiguration);
+    const rotated = new TokenSigner(SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]));
     const token = await signer.sign('access-token', { sub: 'svc', exp: now() + 60 }, 'at+jwt');
     expect(rotated.verify(token, 'access-token', 'at+jwt')).toMatchObject({ sub: 'svc' });
   });

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject, SignKeyObjectInput, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
-import { LoadedConfiguration } from '../config/load-configuration.js';
-import { KeyPurpose, SigningKey, SigningKeys } from './signing-keys.js';
+import { ActiveKeys } from './active-keys.js';
+import { KeyPurpose, SigningKey } from './signing-keys.js';
 
 export type JwtClaims = Record<string, unknown>;
+
+/** The keys a signer needs: the active key per purpose and any published key by `kid`. */
+export interface KeyLookup {
+  active(purpose: KeyPurpose): SigningKey;
+  find(kid: string): SigningKey | undefined;
+}
 
 /**
  * Signs and verifies this server's JWTs with `node:crypto` and keys imported once as
@@ -17,12 +23,10 @@ export type JwtClaims = Record<string, unknown>;
  */
 @Injectable()
 export class TokenSigner {
-  private readonly keys: SigningKeys;
   private readonly headers = new Map<string, string>();
 
-  constructor(@Inject(LoadedConfiguration) configuration: LoadedConfiguration) {
-    this.keys = configuration.keys;
-  }
+  /** `keys` is the keys slice ({@link ActiveKeys}: rotated by a reload) or, in tests, a `SigningKeys`. */
+  constructor(@Inject(ActiveKeys) private readonly keys: KeyLookup) {}
 
   /**
    * Signs `claims` with the active key of `purpose`; `typ` is `at+jwt` for access tokens
@@ -60,7 +64,9 @@ export class TokenSigner {
   }
 
   private encodedHeader(key: SigningKey, typ: string): string {
-    const cacheKey = `${key.id}\0${typ}`;
+    // Keyed by kid and typ: a reload that changes a key under the same kid would be a
+    // misconfiguration, but the header holds only alg, typ and kid, so it would stay correct.
+    const cacheKey = `${key.id}\0${key.algorithm}\0${typ}`;
     let encoded = this.headers.get(cacheKey);
     if (encoded === undefined) {
       encoded = Buffer.from(JSON.stringify({ alg: key.algorithm, typ, kid: key.id })).toString('base64url');

@@ -21,7 +21,7 @@ export function stdoutDestination(): pino.DestinationStream & { flushSync(): voi
   return pino.destination({ dest: 1, sync: false });
 }
 
-export function createPino(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? 'info', redact = true): PinoLogger {
+export function createPino(destination?: pino.DestinationStream, level = 'info', redact = true): PinoLogger {
   return pino({
     level,
     base: undefined,
@@ -47,7 +47,7 @@ export class JsonLogger implements LoggerService {
   }
 
   /** Writes to stdout asynchronously; both loggers share one destination. */
-  static toStdout(level = process.env.LOG_LEVEL ?? 'info'): JsonLogger {
+  static toStdout(level = 'info'): JsonLogger {
     const destination = stdoutDestination();
     return new JsonLogger(createPino(destination, level), createPino(destination, level, false), destination);
   }
@@ -62,30 +62,39 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, context?: string): void {
-    this.pino.info({ context }, stringify(message));
+    this.pino.info(...line(message, context));
   }
 
   error(message: unknown, traceOrContext?: string, context?: string): void {
-    this.pino.error({ context: context ?? traceOrContext }, stringify(message));
+    this.pino.error(...line(message, context ?? traceOrContext));
   }
 
   warn(message: unknown, context?: string): void {
-    this.pino.warn({ context }, stringify(message));
+    this.pino.warn(...line(message, context));
   }
 
   debug(message: unknown, context?: string): void {
-    this.pino.debug({ context }, stringify(message));
+    this.pino.debug(...line(message, context));
   }
 
   verbose(message: unknown, context?: string): void {
-    this.pino.trace({ context }, stringify(message));
+    this.pino.trace(...line(message, context));
   }
 
   fatal(message: unknown, context?: string): void {
-    this.pino.fatal({ context }, stringify(message));
+    this.pino.fatal(...line(message, context));
   }
 }
 
-function stringify(message: unknown): string {
-  return typeof message === 'string' ? message : JSON.stringify(message);
+/**
+ * A log line's fields and message. A plain object message (`{ msg, event, clientId, … }`, as the
+ * security events are logged) becomes fields of the line, its `msg` the message; anything else
+ * is the message.
+ */
+function line(message: unknown, context: string | undefined): [Record<string, unknown>, string] {
+  if (message !== null && typeof message === 'object' && !Array.isArray(message) && !(message instanceof Error)) {
+    const { msg, ...fields } = message as Record<string, unknown>;
+    return [{ context, ...fields }, typeof msg === 'string' ? msg : ''];
+  }
+  return [{ context }, typeof message === 'string' ? message : message instanceof Error ? message.message : JSON.stringify(message)];
 }

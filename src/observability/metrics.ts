@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ENDPOINT_PATHS } from '../discovery/discovery-document.js';
+import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
 import type { OutcomeRequest } from './request-outcome.js';
 
 const SIGN_IN_OUTCOMES = ['success', 'wrong_credentials', 'throttled'] as const;

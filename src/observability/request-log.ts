@@ -13,7 +13,8 @@ export function registerRequestLog(fastify: FastifyInstance, log: PinoLogger): v
   if (!log.isLevelEnabled('info')) return; // LOG_LEVEL=warn: no per-request work at all
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body instanceof FormBody ? request.body : undefined;
-    const client = (request as OutcomeRequest).authenticatedClient?.client.id;
+    const outcome = request as OutcomeRequest;
+    const client = outcome.authenticatedClient?.client.id ?? outcome.clientId;
     const path = request.url.split('?')[0];
     log.info({
       reqId: request.id,
@@ -23,7 +24,7 @@ export function registerRequestLog(fastify: FastifyInstance, log: PinoLogger): v
       ms: Math.round(reply.elapsedTime * 10) / 10,
       clientId: client,
       grantType: safe(body?.get('grant_type')),
-      outcome: (request as OutcomeRequest).oauthError ?? (reply.statusCode < 400 ? 'ok' : 'error'),
+      outcome: outcome.outcome ?? outcome.oauthError ?? (reply.statusCode < 400 ? 'ok' : 'error'),
     }, 'request');
   });
 }

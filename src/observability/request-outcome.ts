@@ -8,6 +8,13 @@ export interface RequestOutcome {
   grantType?: string;
   /** The client that authenticated at the token, introspection or revocation endpoint. */
   authenticatedClient?: { client: { id: string } };
+  /** The client an authorization or sign-in request is for (a registered one). */
+  clientId?: string;
+  /**
+   * The outcome of a page request, named as in the metrics: a sign-in's `success`,
+   * `wrong_credentials`, `throttled`, or an authorization error code.
+   */
+  outcome?: string;
 }
 
 export type OutcomeRequest = FastifyRequest & RequestOutcome;

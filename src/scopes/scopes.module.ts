@@ -1,10 +1,6 @@
 import { Module } from '@nestjs/common';
-import { LoadedConfiguration } from '../config/load-configuration.js';
-import { ScopeRegistry } from './scope-registry.js';
+import { Scopes } from './scopes.js';
 
-/** The configured scopes and audiences. */
-@Module({
-  providers: [{ provide: ScopeRegistry, useFactory: (c: LoadedConfiguration) => c.scopes, inject: [LoadedConfiguration] }],
-  exports: [ScopeRegistry],
-})
+/** The configured scopes and audiences (the scopes slice of the configuration) and their rules. */
+@Module({ providers: [Scopes], exports: [Scopes] })
 export class ScopesModule {}

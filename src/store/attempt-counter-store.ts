@@ -33,9 +33,10 @@ export interface AttemptReservation {
 
 export interface AttemptCounterStore {
   /**
-   * Atomically: decay the level to `nowMs`, drop expired reservations, and if
-   * `level + inFlight < capacity` add a reservation (expiring at `nowMs + holdMs`) and return its
-   * id; otherwise admit nothing. Either way return the state seen.
+   * Atomically: decay the level to `nowMs`, drop expired reservations, and if there is room for
+   * one more attempt — `level + inFlight + 1 <= capacity` (so a failure takes its place until it
+   * has leaked out entirely) — add a reservation (expiring at `nowMs + holdMs`) and return its id;
+   * otherwise admit nothing. Either way return the state seen.
    */
   reserve(key: string, capacity: number, leak: AttemptLeak, nowMs: number): Promise<AttemptReservation>;
   /**

@@ -19,11 +19,12 @@ export interface AuthorizationCodeRecord {
   /** Seconds since the epoch when the user signed in (`auth_time`). */
   authTime: number;
   /**
-   * The grant the code starts, chosen when the code is issued: the access tokens carry it (`gid`)
-   * and it names the refresh-token family, so that a replayed code can revoke what its first
+   * The grant the code starts and its refresh-token family, chosen when the code is issued (the
+   * access tokens carry the grant id, `gid`), so that a replayed code can revoke what its first
    * redemption produced without any write at redemption time.
    */
   grantId: string;
+  familyId: string;
   /** The digest a redemption must match (see {@link AuthorizationCodeStore.redeem}). */
   binding: string;
   /** RFC 9449 §10: the code may only be redeemed with a DPoP proof by this key (thumbprint). */
@@ -36,6 +37,7 @@ export interface AuthorizationCodeRecord {
 export interface SpentCode {
   clientId: string;
   grantId: string;
+  familyId: string;
 }
 
 export type CodeRedemption =

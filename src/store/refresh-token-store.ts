@@ -9,8 +9,13 @@
 export const REFRESH_TOKEN_STORE = Symbol.for('sympauthy.RefreshTokenStore');
 
 export interface RefreshTokenFamily {
-  /** The family id; it is the grant id (`gid`) of the family's access tokens. */
+  /**
+   * The family id, carried in the family's refresh tokens only (never the grant id that access
+   * tokens carry, so that holding an access token does not let anyone address the family).
+   */
   familyId: string;
+  /** The grant the family belongs to: its access tokens carry it (`gid`); revoked with the family. */
+  grantId: string;
   clientId: string;
   userId: string;
   scopes: string[];

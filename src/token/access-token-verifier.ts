@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LoadedConfiguration } from '../config/load-configuration.js';
+import { Clients } from '../clients/clients.js';
 import { TokenSigner } from '../keys/token-signer.js';
-import { AUTHORIZATION_STORE } from '../store/authorization-store.js';
-import type { AuthorizationStore } from '../store/authorization-store.js';
+import { ServerSettings } from '../live-config/configuration-snapshot.js';
+import { REVOCATION_STORE } from '../store/revocation-store.js';
+import type { RevocationStore } from '../store/revocation-store.js';
 
 export interface AccessTokenClaims {
   iss: string;
@@ -19,26 +20,26 @@ export interface AccessTokenClaims {
 
 /**
  * Validates this server's access tokens as introspection, revocation and UserInfo need it:
- * signature by a published access-token key, `typ: at+jwt`, issuer, expiry, and — unless asked
- * not to — that neither the token (`jti`) nor its grant (`gid`) has been revoked.
+ * signature by a published access-token key, `typ: at+jwt`, issuer, expiry, a client that is
+ * still registered (a client removed by a reload loses its tokens at once), and — for an active
+ * token — that neither the token (`jti`) nor its grant (`gid`) has been revoked.
  */
 @Injectable()
 export class AccessTokenVerifier {
-  private readonly issuer: string;
-
   constructor(
-    @Inject(LoadedConfiguration) configuration: LoadedConfiguration,
+    private readonly server: ServerSettings,
     private readonly signer: TokenSigner,
-    @Inject(AUTHORIZATION_STORE) private readonly store: AuthorizationStore,
-  ) {
-    this.issuer = configuration.issuer;
-  }
+    private readonly clients: Clients,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+  ) {}
 
   /** The claims of a valid, unexpired access token of this issuer (revocation not checked). */
   decode(token: string): AccessTokenClaims | undefined {
     if (token.length > 8192) return undefined;
     const claims = this.signer.verify(token, 'access-token', 'at+jwt') as AccessTokenClaims | undefined;
-    if (!claims || claims.iss !== this.issuer || typeof claims.jti !== 'string' || typeof claims.client_id !== 'string') return undefined;
+    if (!claims || claims.iss !== this.server.issuer || typeof claims.jti !== 'string' || typeof claims.client_id !== 'string') return undefined;
+    if (claims.gid !== undefined && typeof claims.gid !== 'string') return undefined;
+    if (!this.clients.find(claims.client_id)) return undefined;
     return claims;
   }
 
@@ -46,7 +47,7 @@ export class AccessTokenVerifier {
   async verifyActive(token: string): Promise<AccessTokenClaims | undefined> {
     const claims = this.decode(token);
     if (!claims) return undefined;
-    if (await this.store.isAccessTokenRevoked(claims.jti, typeof claims.gid === 'string' ? claims.gid : undefined)) return undefined;
+    if (await this.revocations.isAccessTokenRevoked(claims.jti, claims.gid)) return undefined;
     return claims;
   }
 }

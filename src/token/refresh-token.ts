@@ -1,10 +1,10 @@
 import { randomToken, tokenHash } from '../common/secure-tokens.js';
-import type { RefreshFamily } from '../store/authorization-store.js';
 
 /**
  * Refresh tokens are opaque to clients: `<family id>.<256 random bits>`, both base64url. The
- * family id locates the family record in one lookup; only the SHA-256 of the whole token is
- * stored, so the store never holds a usable token.
+ * family id locates the family record in one lookup and is known only to the client (it is not
+ * the grant id that access tokens carry, so an access token's holder cannot address the family);
+ * only the SHA-256 of the whole token is stored, so the store never holds a usable token.
  */
 export interface MintedRefreshToken {
   token: string;
@@ -21,14 +21,4 @@ export function mintRefreshToken(familyId: string): MintedRefreshToken {
 /** The family id of a well-formed refresh token, else `undefined`. */
 export function refreshTokenFamily(token: string): string | undefined {
   return FORMAT.exec(token)?.[1];
-}
-
-/**
- * Is `presentedHash` a live token of the family: its current token, or the one it replaced while
- * still within the reuse grace? (The store decides atomically at rotation; this is for reads.)
- */
-export function isLiveRefreshToken(family: RefreshFamily, presentedHash: string, nowMs: number, graceMs: number): boolean {
-  if (family.revoked) return false;
-  if (family.currentHash === presentedHash) return true;
-  return family.previousHash === presentedHash && graceMs > 0 && nowMs - family.rotatedAt <= graceMs;
 }

@@ -1,9 +1,9 @@
-import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { ClientAuthGuard, CurrentClient } from '../clients/client-auth.guard.js';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { CurrentClient } from '../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
+import { NoStore } from '../common/no-store.interceptor.js';
 import { OAuthError } from '../common/oauth-error.js';
 import { GrantHandlerRegistry } from './grant-handler-registry.js';
 import { TokenResponse } from './grant-handler.js';
@@ -11,21 +11,21 @@ import { TokenRequestGuard } from './token-request.guard.js';
 
 /**
  * `POST /api/oauth2/token`. Order of checks: malformed request → `invalid_request`; unknown
- * grant → `unsupported_grant_type` (TokenRequestGuard); client authentication → `invalid_client`
- * (ClientAuthGuard); grant not allowed for the client → `unauthorized_client`; then the grant
- * handler registered for `grant_type`.
+ * grant → `unsupported_grant_type`; client authentication → `invalid_client` (TokenRequestGuard);
+ * grant not allowed for the client → `unauthorized_client`; a parameter the grant declares
+ * required is missing → `invalid_request`; then the grant handler registered for `grant_type`.
  */
 @Controller('api/oauth2')
+@NoStore()
 export class TokenController {
   constructor(private readonly grants: GrantHandlerRegistry) {}
 
   @Post('token')
   @HttpCode(200)
-  @UseGuards(TokenRequestGuard, ClientAuthGuard)
+  @UseGuards(TokenRequestGuard)
   async token(
     @Req() request: ClientAuthenticatedRequest,
     @CurrentClient() authenticated: AuthenticatedClient,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponse> {
     const params = request.body as FormBody;
     const grantType = params.get('grant_type')!;
@@ -33,8 +33,8 @@ export class TokenController {
     if (!handler.isAllowedFor(authenticated.client)) {
       throw OAuthError.unauthorizedClient(`the client may not use grant_type ${grantType}`);
     }
-    const response = await handler.handle({ authenticated, params });
-    void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
-    return response;
+    const missing = handler.requiredParameters?.find((name) => !params.get(name));
+    if (missing !== undefined) throw OAuthError.invalidRequest(`${missing} is required`);
+    return handler.handle({ authenticated, params });
   }
 }

@@ -1,7 +1,10 @@
 import { jest } from '@jest/globals';
 import bcrypt from 'bcrypt';
 import type { UserConfig } from '../config/sympauthy-config.js';
+import { BcryptLimiter } from '../common/bcrypt-limiter.js';
 import { ConfigUserDirectory } from './config-user-directory.js';
+
+const limiter = new BcryptLimiter();
 
 function userConfig(password: string, claims?: Record<string, unknown>): UserConfig {
   return { password, claims };
@@ -11,11 +14,12 @@ describe('ConfigUserDirectory', () => {
   const long72 = 'é'.repeat(36); // 72 bytes in UTF-8
   let directory: ConfigUserDirectory;
   beforeAll(async () => {
-    directory = new ConfigUserDirectory(new Map([
+    const users = new Map([
       ['alice', userConfig(await bcrypt.hash('alice-password', 4), { name: 'Alice', email: 'alice@example.com' })],
       ['php', userConfig((await bcrypt.hash('php-password', 4)).replace(/^\$2b\$/, '$2y$'))],
       ['long', userConfig(await bcrypt.hash(long72, 4))],
-    ]));
+    ]);
+    directory = new ConfigUserDirectory(() => users, limiter);
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -65,7 +69,7 @@ describe('ConfigUserDirectory', () => {
   });
 
   it('works with no users at all (every sign-in refused)', async () => {
-    const empty = new ConfigUserDirectory(new Map());
+    const empty = new ConfigUserDirectory(() => new Map(), limiter);
     expect(await empty.authenticate('alice', 'alice-password')).toBeUndefined();
     expect(await empty.findById('alice')).toBeUndefined();
   });

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { LoadedConfiguration } from '../config/load-configuration.js';
+import { CommonModule } from '../common/common.module.js';
+import { LiveConfiguration } from '../live-config/live-configuration.js';
+import type { ConfigurationSnapshot } from '../live-config/configuration-snapshot.js';
 import { ConfigUserDirectory } from './config-user-directory.js';
 import { USER_DIRECTORY } from './user-directory.js';
 import type { User, UserDirectory } from './user-directory.js';
@@ -36,8 +38,12 @@ class ConsumerModule {}
 /** The configuration the built-in directory reads (only what it uses). */
 @Global()
 @Module({
-  providers: [{ provide: LoadedConfiguration, useValue: { parsed: { users: new Map([['alice', { password: '$2b$04$j6z0SLknq3hgXOZ.EujfCO.zEv3nCL8e5uhPmURfObpNapo6ZWEUe' }]]) } } }],
-  exports: [LoadedConfiguration],
+  imports: [CommonModule],
+  providers: [{
+    provide: LiveConfiguration,
+    useValue: new LiveConfiguration({ users: new Map([['alice', { password: '$2b$04$j6z0SLknq3hgXOZ.EujfCO.zEv3nCL8e5uhPmURfObpNapo6ZWEUe' }]]) } as unknown as ConfigurationSnapshot),
+  }],
+  exports: [LiveConfiguration],
 })
 class FakeConfigurationModule {}
 

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { BcryptLimiter } from '../common/bcrypt-limiter.js';
+import { CommonModule } from '../common/common.module.js';
 import { ExtensionModule, findExtensionExporting } from '../common/extension-modules.js';
-import { LoadedConfiguration } from '../config/load-configuration.js';
+import { LiveConfiguration } from '../live-config/live-configuration.js';
 import { ConfigUserDirectory } from './config-user-directory.js';
 import { USER_DIRECTORY } from './user-directory.js';
 
@@ -16,10 +18,11 @@ export class UsersModule {
     return {
       module: UsersModule,
       global: true,
+      imports: [CommonModule],
       providers: [{
         provide: USER_DIRECTORY,
-        useFactory: (configuration: LoadedConfiguration) => new ConfigUserDirectory(configuration.parsed.users),
-        inject: [LoadedConfiguration],
+        useFactory: (live: LiveConfiguration, limiter: BcryptLimiter) => new ConfigUserDirectory(live.select((s) => s.users), limiter),
+        inject: [LiveConfiguration, BcryptLimiter],
       }],
       exports: [USER_DIRECTORY],
     };

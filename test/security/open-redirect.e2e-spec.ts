@@ -60,7 +60,7 @@ describe('security: open redirect', () => {
   it('never redirects from the sign-in form when the request is unknown', async () => {
     const page = await authorize({});
     const cookie = String([page.headers['set-cookie']].flat()[0]).split(';')[0];
-    const res = await submitSignIn(t, { action: '/api/oauth2/sign-in', requestId: 'forged-request', csrfToken: 'x', cookie, html: '' }, 'alice', ALICE_PASSWORD,
+    const res = await submitSignIn(t, { action: '/api/oauth2/sign-in', request: 'forged-request', csrfToken: 'x', cookie, html: '' }, 'alice', ALICE_PASSWORD,
       { redirect_uri: EVIL });
     expectNoRedirect(res);
   });

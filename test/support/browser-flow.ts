@@ -21,7 +21,8 @@ export interface AuthorizeParams {
 
 export interface SignInForm {
   action: string;
-  requestId: string;
+  /** The sealed pending sign-in (hidden field `request`). */
+  request: string;
   csrfToken: string;
   cookie: string;
   html: string;
@@ -30,11 +31,11 @@ export interface SignInForm {
 /** Reads the sign-in form as a browser without JavaScript would. */
 export function parseSignInForm(html: string, setCookie: string | string[] | undefined): SignInForm {
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+  const sealed = /name="request" value="([^"]+)"/.exec(html)?.[1];
   const csrfToken = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
   const cookies = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]);
-  if (!action || !requestId || !csrfToken) throw new Error(`no sign-in form in page:\n${html.slice(0, 500)}`);
-  return { action, requestId, csrfToken, cookie: cookies.join('; '), html };
+  if (!action || !sealed || !csrfToken) throw new Error(`no sign-in form in page:\n${html.slice(0, 500)}`);
+  return { action, request: sealed, csrfToken, cookie: cookies.join('; '), html };
 }
 
 export async function openAuthorize(t: TestApp, params: AuthorizeParams): Promise<request.Response> {
@@ -44,7 +45,7 @@ export async function openAuthorize(t: TestApp, params: AuthorizeParams): Promis
 
 export async function submitSignIn(t: TestApp, form: SignInForm, username: string, password: string, overrides: Partial<Record<string, string>> = {}): Promise<request.Response> {
   return request(t.server).post(form.action).set('cookie', form.cookie).type('form')
-    .send({ request_id: form.requestId, csrf_token: form.csrfToken, username, password, ...overrides });
+    .send({ request: form.request, csrf_token: form.csrfToken, username, password, ...overrides });
 }
 
 export interface CodeResult {
@@ -83,7 +84,7 @@ export async function signInOverHttp(authorizationUrl: URL, username: string, pa
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
-    body: new URLSearchParams({ request_id: form.requestId, csrf_token: form.csrfToken, username, password }),
+    body: new URLSearchParams({ request: form.request, csrf_token: form.csrfToken, username, password }),
   });
   const location = answer.headers.get('location');
   if (answer.status !== 303 || !location) throw new Error(`sign-in answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);

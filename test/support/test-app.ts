@@ -7,7 +7,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { stringify } from 'yaml';
 import { createApp } from '../../src/app.factory.js';
 import type { HttpLimits } from '../../src/common/http-limits.js';
-import { LoadedConfiguration, loadConfiguration } from '../../src/config/load-configuration.js';
+import { validateEnvironment } from '../../src/config/environment.js';
+import { ConfigurationSnapshot } from '../../src/live-config/configuration-snapshot.js';
+import { loadConfiguration } from '../../src/live-config/load-configuration.js';
+import { declaredGrantTypes } from '../../src/token/grant-handler.js';
 import { JsonLogger, createPino } from '../../src/observability/json-logger.js';
 
 export const TEST_ROOT = 'http://issuer.test';
@@ -41,7 +44,7 @@ export function baseConfig(overrides: Record<string, unknown> = {}): Record<stri
 
 export interface TestApp {
   app: NestFastifyApplication;
-  configuration: LoadedConfiguration;
+  configuration: ConfigurationSnapshot;
   /** The HTTP server for supertest. */
   server: ReturnType<NestFastifyApplication['getHttpServer']>;
   /** Every log line the app wrote, as text. */
@@ -63,10 +66,10 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const file = writeConfig(config);
   const env = options.env ?? {};
-  const configuration = loadConfiguration({ files: [file], env });
+  const configuration = loadConfiguration({ files: [file], env, extensionGrantTypes: declaredGrantTypes(options.extensions ?? []) });
   const logs: string[] = [];
   const logger = new JsonLogger(createPino({ write: (line: string) => { logs.push(line); } }, options.logLevel ?? 'info'));
-  const app = await createApp(configuration, { logger, extensions: options.extensions, env, httpLimits: options.httpLimits });
+  const app = await createApp(configuration, validateEnvironment(env), { logger, extensions: options.extensions, httpLimits: options.httpLimits });
   await app.getHttpAdapter().getInstance().ready();
   return { app, configuration, server: app.getHttpServer(), logs, close: () => app.close() };
 }

@@ -1,7 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import request from 'supertest';
-import { AUTHORIZATION_STORE } from '../../src/store/authorization-store.js';
-import { MemoryAuthorizationStore } from '../../src/store/memory-authorization-store.js';
+import { memoryStoreProviders } from '../../src/store/store.module.js';
 import { obtainCode } from './browser-flow.js';
 import type { CodeResult } from './browser-flow.js';
 import type { TestApp } from './test-app.js';
@@ -82,12 +81,9 @@ export class ShiftableClock {
   }
 }
 
-/** An extension module binding the memory store to `clock`, so expiry is tested without waiting. */
+/** An extension module binding the memory store ports to `clock`, so expiry is tested without waiting. */
 export function memoryStoreOn(clock: ShiftableClock): DynamicModule {
   class ClockedStoreModule {}
-  return {
-    module: ClockedStoreModule,
-    providers: [{ provide: AUTHORIZATION_STORE, useFactory: () => new MemoryAuthorizationStore({ now: clock.now, sweepIntervalMs: 0 }) }],
-    exports: [AUTHORIZATION_STORE],
-  };
+  const providers = memoryStoreProviders({ now: clock.now, sweepIntervalMs: 0 });
+  return { module: ClockedStoreModule, providers, exports: providers.map((p) => p.provide) };
 }

@@ -63,7 +63,8 @@ export interface SignInPageModel {
   scopes: readonly string[];
   scopeDescriptions: ReadonlyMap<string, string>;
   action: string;
-  requestId: string;
+  /** The sealed pending sign-in. */
+  request: string;
   csrfToken: string;
   username?: string;
   error?: string;
@@ -81,7 +82,7 @@ ${model.scopes.map((s) => `<li>${escapeHtml(model.scopeDescriptions.get(s) ?? s)
 <p>to continue to <strong>${escapeHtml(model.clientName)}</strong></p>
 ${scopes}
 ${error}<form method="post" action="${escapeHtml(model.action)}">
-<input type="hidden" name="request_id" value="${escapeHtml(model.requestId)}">
+<input type="hidden" name="request" value="${escapeHtml(model.request)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(model.csrfToken)}">
 <label for="username">Username</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escapeHtml(model.username ?? '')}"${described}>

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Client } from '../../clients/client.js';
-import { ScopeRegistry } from '../../scopes/scope-registry.js';
+import { Scopes } from '../../scopes/scopes.js';
 import { HTML_SECURITY_HEADERS, renderSignInPage } from './html-page.js';
 
 export const SIGN_IN_ACTION = '/api/oauth2/sign-in';
@@ -14,22 +14,28 @@ const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
   phone: 'Your phone number',
 };
 
-/** Renders the sign-in form for a pending authorization request. */
+export interface SignInPageModel {
+  client: Client;
+  scopes: readonly string[];
+  /** The sealed pending sign-in (hidden field `request`). */
+  sealed: string;
+  csrfToken: string;
+  username?: string;
+  error?: string;
+}
+
+/** Renders the sign-in form for a pending sign-in. */
 @Injectable()
 export class SignInPage {
-  private readonly descriptions: Map<string, string>;
+  constructor(private readonly scopes: Scopes) {}
 
-  constructor(scopes: ScopeRegistry) {
-    this.descriptions = new Map(scopes.ids.map((id) => [id, scopes.get(id)?.description ?? BUILT_IN_DESCRIPTIONS[id] ?? id]));
-  }
-
-  send(reply: FastifyReply, status: number, model: { client: Client; scopes: readonly string[]; requestId: string; csrfToken: string; username?: string; error?: string }): void {
+  send(reply: FastifyReply, status: number, model: SignInPageModel): void {
     void reply.code(status).headers(HTML_SECURITY_HEADERS).send(renderSignInPage({
       clientName: model.client.name,
       scopes: model.scopes,
-      scopeDescriptions: this.descriptions,
+      scopeDescriptions: new Map(model.scopes.map((s) => [s, this.scopes.description(s) ?? BUILT_IN_DESCRIPTIONS[s] ?? s])),
       action: SIGN_IN_ACTION,
-      requestId: model.requestId,
+      request: model.sealed,
       csrfToken: model.csrfToken,
       username: model.username,
       error: model.error,

@@ -1,64 +1,210 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isIPv6 } from 'node:net';
 import { tokenHash } from '../../common/secure-tokens.js';
-import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
-import type { AuthorizationStore } from '../../store/authorization-store.js';
+import { ATTEMPT_COUNTER_STORE } from '../../store/attempt-counter-store.js';
+import type { AttemptCounterStore, AttemptLeak } from '../../store/attempt-counter-store.js';
 
-export const THROTTLE_WINDOW_MS = 15 * 60_000;
-/** Failures per username before each attempt is slowed down. */
-export const USER_FREE_FAILURES = 3;
-/** Longest delay per attempt for a username under attack: slow, never locked out. */
-export const USER_MAX_DELAY_MS = 8_000;
-/** Failures per client address before further attempts get `429 Too Many Requests`. */
-export const ADDRESS_MAX_FAILURES = 30;
-export const ADDRESS_RETRY_AFTER_SECONDS = 60;
+/** Attempts per username that may run (or have failed recently) before they go one at a time. */
+export const USER_FREE_ATTEMPTS = 3;
+/** Attempts per username that may run at once while it has no recent failure (a shared account, a load test). */
+export const USER_MAX_IN_FLIGHT = 32;
+/** A username's failures leak away one per 5 minutes. */
+export const USER_LEAK: AttemptLeak = { leakIntervalMs: 5 * 60_000, holdMs: 30_000 };
+/** Longest spacing between attempts for a username under attack: slowed down, never locked out. */
+export const USER_MAX_SPACING_MS = 8_000;
+/** Failures (plus attempts in flight) per client address before it is slowed down to the leak rate. */
+export const ADDRESS_CAPACITY = 30;
+/** An address's failures leak away one per 30 seconds: 30 per 15 minutes. */
+export const ADDRESS_LEAK: AttemptLeak = { leakIntervalMs: 30_000, holdMs: 30_000 };
+/** Longest time an attempt waits for its turn before it is answered 429. */
+export const MAX_WAIT_MS = 10_000;
+/** Attempts of one key waiting on this replica, and attempts waiting in all, beyond which 429 comes at once. */
+export const MAX_WAITERS_PER_KEY = 64;
+export const MAX_WAITERS = 512;
+/** How often an attempt waiting for another replica's attempt looks again. */
+const POLL_MS = 250;
 
-export type ThrottleDecision = { allowed: true; delayMs: number } | { allowed: false; retryAfterSeconds: number };
+export type Admission =
+  | { admitted: true; settle(outcome: 'success' | 'failure' | 'abandoned'): Promise<void> }
+  | { admitted: false; retryAfterSeconds: number };
+
+type Reserved = { reservationId: string } | { retryAfterMs: number };
 
 /**
- * Slows repeated sign-in failures (SPEC §3) without a hard lockout an attacker could use
- * against a user: failures per username add a growing delay (doubling from 250 ms after
- * {@link USER_FREE_FAILURES}, capped), applied to every attempt for that name whether it
- * exists or not; failures per address beyond {@link ADDRESS_MAX_FAILURES} in the window are
- * refused with `429` and `Retry-After` (an attacker's own address, not the user's).
+ * The sign-in throttle (SPEC §3): repeated failures per username and per client address slow
+ * attempts down, with the same answer whether the user exists or not, and never a hard lockout
+ * an attacker could use against a user.
+ *
+ * An attempt reserves its place in both counters **before** the password is checked (one atomic
+ * store operation each), so attempts in flight count like failures: a burst of parallel guesses
+ * sees itself, on one replica or several.
+ * - Per username: while the name has no recent failure, up to {@link USER_MAX_IN_FLIGHT} attempts
+ *   run at once; once it has failures, {@link USER_FREE_ATTEMPTS} failures and attempts in flight
+ *   are free, and beyond that attempts for the name run one at a time, each waiting a spacing after
+ *   the last failure (250 ms doubling to {@link USER_MAX_SPACING_MS}). A correct password resets
+ *   the name.
+ * - Per address (IPv6 by /64): up to {@link ADDRESS_CAPACITY} failures and attempts in flight;
+ *   past that the address gets one more attempt each time a failure leaks out (every 30 s), and a
+ *   429 whose `Retry-After` is the real time until then. An address with no recent failures is
+ *   never held back, but more than 30 *simultaneous* attempts from it wait for a place.
+ * An attempt waits for its turn at most {@link MAX_WAIT_MS}; the number of waiting attempts is
+ * bounded per key and in all. When the counters cannot be written the store error propagates:
+ * the attempt is refused before any password check (fail closed).
  */
 @Injectable()
 export class SignInThrottle {
-  constructor(@Inject(AUTHORIZATION_STORE) private readonly store: AuthorizationStore) {}
+  /** Attempts waiting for their turn on this replica, per key, oldest first. */
+  private readonly queues = new Map<string, (() => void)[]>();
+  private waiting = 0;
+  /** The clock (tests replace it). */
+  now: () => number = Date.now;
 
-  async check(username: string, address: string): Promise<ThrottleDecision> {
-    const [userFailures, addressFailures] = await Promise.all([
-      this.store.failureCount(userKey(username)),
-      this.store.failureCount(addressKey(address)),
-    ]);
-    if (addressFailures >= ADDRESS_MAX_FAILURES) return { allowed: false, retryAfterSeconds: ADDRESS_RETRY_AFTER_SECONDS };
-    return { allowed: true, delayMs: userDelay(userFailures) };
+  constructor(@Inject(ATTEMPT_COUNTER_STORE) private readonly counters: AttemptCounterStore) {}
+
+  async admit(username: string, address: string): Promise<Admission> {
+    const deadline = this.now() + MAX_WAIT_MS;
+    const addressKey = addressCounterKey(address);
+    const userKey = userCounterKey(username);
+    const byAddress = await this.reserveAddress(addressKey, deadline);
+    if (!('reservationId' in byAddress)) return refused(byAddress.retryAfterMs);
+    let byUser: Reserved;
+    try {
+      byUser = await this.reserveUser(userKey, deadline);
+    } catch (e) {
+      await this.release(addressKey, byAddress.reservationId, { failed: false, reset: false }, ADDRESS_LEAK);
+      throw e;
+    }
+    if (!('reservationId' in byUser)) {
+      await this.release(addressKey, byAddress.reservationId, { failed: false, reset: false }, ADDRESS_LEAK);
+      return refused(byUser.retryAfterMs);
+    }
+    return {
+      admitted: true,
+      settle: async (outcome) => {
+        const failed = outcome === 'failure';
+        await Promise.all([
+          this.release(addressKey, byAddress.reservationId, { failed, reset: false }, ADDRESS_LEAK),
+          this.release(userKey, byUser.reservationId, { failed, reset: outcome === 'success' }, USER_LEAK),
+        ]);
+      },
+    };
   }
 
-  async recordFailure(username: string, address: string): Promise<void> {
-    await Promise.all([
-      this.store.recordFailure(userKey(username), THROTTLE_WINDOW_MS),
-      this.store.recordFailure(addressKey(address), THROTTLE_WINDOW_MS),
-    ]);
+  private async reserveAddress(key: string, deadline: number): Promise<Reserved> {
+    for (;;) {
+      const { reservationId, state } = await this.counters.reserve(key, ADDRESS_CAPACITY, ADDRESS_LEAK, this.now());
+      if (reservationId !== undefined) return { reservationId };
+      if (state.level > ADDRESS_CAPACITY - 1) return { retryAfterMs: (state.level - ADDRESS_CAPACITY + 1) * ADDRESS_LEAK.leakIntervalMs };
+      // Full of attempts in flight, not of failures: wait for one of them to end.
+      if (!(await this.waitForTurn(key, deadline))) return { retryAfterMs: 1000 };
+    }
   }
 
-  async recordSuccess(username: string): Promise<void> {
-    await this.store.clearFailures(userKey(username));
+  private async reserveUser(key: string, deadline: number): Promise<Reserved> {
+    for (;;) {
+      const now = this.now();
+      const { reservationId, state } = await this.counters.reserve(key, USER_FREE_ATTEMPTS, USER_LEAK, now);
+      if (reservationId !== undefined) return { reservationId };
+      if (state.level === 0) {
+        // No recent failure: only concurrency holds it back. A failure arriving meanwhile raises
+        // the level above 1 and sends later attempts down the paths below.
+        const concurrent = await this.counters.reserve(key, USER_MAX_IN_FLIGHT, USER_LEAK, this.now());
+        if (concurrent.reservationId !== undefined) return { reservationId: concurrent.reservationId };
+      }
+      if (state.level <= USER_FREE_ATTEMPTS - 1 || state.inFlight > 0) {
+        // Other attempts for this name are running: its next turn comes when one ends.
+        if (!(await this.waitForTurn(key, deadline))) return { retryAfterMs: Math.max(1000, userSpacing(Math.ceil(state.level))) };
+        continue;
+      }
+      // One at a time, spaced after the last failure. The reservation below only succeeds if no
+      // attempt started and no failure was recorded meanwhile (the level may only have leaked):
+      // room for one more means level + inFlight + 1 <= seen level + 1.5.
+      const turn = state.lastFailureAt + userSpacing(Math.ceil(state.level));
+      if (turn > deadline) return { retryAfterMs: turn - now };
+      if (turn > now && !(await this.sleep(turn - now))) return { retryAfterMs: turn - now };
+      const exclusive = await this.counters.reserve(key, state.level + 1.5, USER_LEAK, this.now());
+      if (exclusive.reservationId !== undefined) return { reservationId: exclusive.reservationId };
+    }
+  }
+
+  private async release(key: string, reservationId: string, outcome: { failed: boolean; reset: boolean }, leak: AttemptLeak): Promise<void> {
+    try {
+      await this.counters.settle(key, reservationId, outcome, leak, this.now());
+    } finally {
+      this.queues.get(key)?.[0]?.(); // an attempt ended: the oldest waiting one looks again
+    }
+  }
+
+  /**
+   * Waits until an attempt of `key` ends on this replica, or a short poll interval (an attempt at
+   * another replica cannot wake us). `false` when the deadline passed or too many attempts wait.
+   */
+  private waitForTurn(key: string, deadline: number): Promise<boolean> {
+    const left = deadline - this.now();
+    if (left <= 0) return Promise.resolve(false);
+    const queue = this.queues.get(key) ?? [];
+    if (queue.length >= MAX_WAITERS_PER_KEY || this.waiting >= MAX_WAITERS) return Promise.resolve(false);
+    this.queues.set(key, queue);
+    this.waiting++;
+    return new Promise<boolean>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        const at = queue.indexOf(wake);
+        if (at !== -1) queue.splice(at, 1);
+        if (queue.length === 0 && this.queues.get(key) === queue) this.queues.delete(key);
+        this.waiting--;
+        resolve(true);
+      };
+      const timer = setTimeout(wake, Math.min(POLL_MS, left));
+      queue.push(wake);
+    });
+  }
+
+  /** Waits `ms` (a spacing between attempts); `false` when too many attempts wait already. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.waiting >= MAX_WAITERS) return Promise.resolve(false);
+    this.waiting++;
+    return new Promise<boolean>((resolve) => setTimeout(() => {
+      this.waiting--;
+      resolve(true);
+    }, ms));
   }
 }
 
-export function userDelay(failures: number): number {
-  if (failures < USER_FREE_FAILURES) return 0;
-  return Math.min(250 * 2 ** (failures - USER_FREE_FAILURES), USER_MAX_DELAY_MS);
+function refused(retryAfterMs: number): Admission {
+  return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+}
+
+/** Spacing between attempts of a username with `level` recent failures. */
+export function userSpacing(level: number): number {
+  if (level < USER_FREE_ATTEMPTS) return 0;
+  return Math.min(250 * 2 ** Math.min(Math.floor(level) - USER_FREE_ATTEMPTS, 16), USER_MAX_SPACING_MS);
 }
 
 /**
- * Counter keys are digests: a username (or a forwarded address) is whatever the client sent, up
- * to the 64 KiB body limit, and each failure keeps its key for the whole window.
+ * Counter keys are digests: a username is whatever the client sent (up to the 64 KiB body limit)
+ * and each counter keeps its key for as long as it counts.
  */
-function userKey(username: string): string {
+export function userCounterKey(username: string): string {
   return `user:${tokenHash(username.normalize('NFKC').toLowerCase())}`;
 }
 
-function addressKey(address: string): string {
-  return `addr:${tokenHash(address)}`;
+/** An address's counter key; an IPv6 address counts by its /64 (one host usually holds a whole /64). */
+export function addressCounterKey(address: string): string {
+  return `addr:${tokenHash(addressBlock(address))}`;
+}
+
+export function addressBlock(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  return `${expandIPv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+function expandIPv6(address: string): string[] {
+  const [head, tail] = address.split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const missing = tail === undefined ? 0 : 8 - left.length - right.length;
+  return [...left, ...Array(missing).fill('0'), ...right].map((h) => h.toLowerCase().replace(/^0+(?=.)/, ''));
 }

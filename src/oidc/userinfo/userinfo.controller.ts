@@ -1,11 +1,12 @@
-import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { FormBody } from '../../common/form-body.js';
 import { OAuthError } from '../../common/oauth-error.js';
 import { AccessTokenVerifier } from '../../token/access-token-verifier.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
-import { claimsForScopes } from '../claims-by-scope.js';
+import { claimsForScopes } from '../../users/claims-by-scope.js';
+import { NoStore } from '../../common/no-store.interceptor.js';
 
 const REALM = 'sympauthy';
 
@@ -15,6 +16,7 @@ const REALM = 'sympauthy';
  * header (or, for POST, the form body, RFC 6750 §2.2) — never in the query string.
  */
 @Controller('api/openid')
+@NoStore()
 export class UserInfoController {
   constructor(
     private readonly accessTokens: AccessTokenVerifier,
@@ -22,18 +24,17 @@ export class UserInfoController {
   ) {}
 
   @Get('userinfo')
-  async get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    return this.userinfo(request, reply);
+  async get(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
+    return this.userinfo(request);
   }
 
   @Post('userinfo')
   @HttpCode(200)
-  async post(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    return this.userinfo(request, reply);
+  async post(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
+    return this.userinfo(request);
   }
 
-  private async userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
-    void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  private async userinfo(request: FastifyRequest): Promise<Record<string, unknown>> {
     const token = bearerToken(request);
     const claims = await this.accessTokens.verifyActive(token);
     if (!claims) throw invalidToken('the access token is invalid, expired or revoked');

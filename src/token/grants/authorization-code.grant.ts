@@ -1,39 +1,45 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { constantTimeEquals, tokenHash } from '../../common/secure-tokens.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from '../../clients/client.js';
 import { OAuthError } from '../../common/oauth-error.js';
-import { LoadedConfiguration } from '../../config/load-configuration.js';
-import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
-import type { AuthorizationCodeRecord, AuthorizationStore } from '../../store/authorization-store.js';
+import { tokenHash } from '../../common/secure-tokens.js';
+import { AUTHORIZATION_CODE_STORE } from '../../store/authorization-code-store.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeStore, SpentCode } from '../../store/authorization-code-store.js';
+import { REFRESH_TOKEN_STORE } from '../../store/refresh-token-store.js';
+import type { RefreshTokenStore } from '../../store/refresh-token-store.js';
+import { REVOCATION_STORE } from '../../store/revocation-store.js';
+import type { RevocationStore } from '../../store/revocation-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
+import { codeBinding, s256Challenge } from '../authorization-code.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
 import { mintRefreshToken } from '../refresh-token.js';
+import { TokenPolicy } from '../token-policy.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+const ALREADY_USED = 'the authorization code was already used; the tokens issued from it are revoked';
 
 /**
- * Authorization code grant (OAuth 2.1 §4.1.3): the code is consumed atomically (single use),
- * must belong to the authenticated client, `redirect_uri` must equal the one of the
- * authorization request and `BASE64URL(SHA256(code_verifier))` the stored challenge. A second
- * redemption fails with `invalid_grant` and revokes everything the first one produced.
+ * Authorization code grant (OAuth 2.1 §4.1.3). The code is spent by one atomic
+ * consume-if-matches: only a redemption by the client it was issued to, with the redirect URI of
+ * the authorization request and a verifier matching the stored challenge, spends it (anyone else
+ * holding the code cannot void it for its owner). A second redemption fails with `invalid_grant`
+ * and revokes everything the first one produced, for as long as those tokens live.
  */
 @Injectable()
 @TokenGrant('authorization_code')
 export class AuthorizationCodeGrant implements GrantHandler {
-  private readonly refreshTtlMs: number;
+  private readonly logger = new Logger('Security');
 
   constructor(
-    @Inject(LoadedConfiguration) configuration: LoadedConfiguration,
-    @Inject(AUTHORIZATION_STORE) private readonly store: AuthorizationStore,
+    @Inject(AUTHORIZATION_CODE_STORE) private readonly codes: AuthorizationCodeStore,
+    @Inject(REFRESH_TOKEN_STORE) private readonly families: RefreshTokenStore,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     private readonly tokens: UserTokenIssuer,
-  ) {
-    this.refreshTtlMs = configuration.parsed.token.refreshTokenMs;
-  }
+    private readonly policy: TokenPolicy,
+  ) {}
 
   isAllowedFor(client: Client): boolean {
     return client.allowsGrant('authorization_code');
@@ -49,34 +55,40 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (!verifier) throw OAuthError.invalidRequest('code_verifier is required (PKCE)');
     if (!CODE_VERIFIER.test(verifier)) throw OAuthError.invalidRequest('code_verifier must be 43 to 128 characters of [A-Za-z0-9._~-]');
 
-    const consumption = await this.store.consumeCode(tokenHash(code));
-    if (consumption.outcome === 'missing') throw OAuthError.invalidGrant('the authorization code is invalid or expired');
-    if (consumption.outcome === 'replayed') {
-      // Only a replay by the client the code was issued to revokes: another client that learnt
-      // a used code must not be able to end the real client's tokens.
-      if (consumption.record.clientId === client.id) await this.revokeWhatTheCodeProduced(consumption.record);
-      throw OAuthError.invalidGrant('the authorization code was already used; the tokens issued from it are revoked');
+    const binding = codeBinding(client.id, redirectUri, s256Challenge(verifier));
+    const redemption = await this.codes.redeem(tokenHash(code), [binding], this.policy.spentCodeTtlMs);
+    switch (redemption.outcome) {
+      case 'missing':
+        throw OAuthError.invalidGrant('the authorization code is invalid or expired');
+      case 'spent':
+        // Only a replay by the client the code was issued to revokes: another client that learnt
+        // a used code must not be able to end the real client's tokens.
+        if (redemption.spent.clientId === client.id) await this.revokeWhatTheCodeProduced(redemption.spent);
+        throw OAuthError.invalidGrant(ALREADY_USED);
+      case 'mismatch':
+        throw OAuthError.invalidGrant(mismatchReason(redemption.record, client.id, redirectUri));
+      case 'redeemed':
+        return this.issueTokens(client, redemption.record);
     }
-    const record = consumption.record;
-    if (record.clientId !== client.id) throw OAuthError.invalidGrant('the authorization code was issued to another client');
-    if (record.redirectUri !== redirectUri) throw OAuthError.invalidGrant('redirect_uri does not match the authorization request');
-    if (!pkceMatches(verifier, record.codeChallenge)) throw OAuthError.invalidGrant('code_verifier does not match the code_challenge');
+  }
 
+  private async issueTokens(client: Client, record: AuthorizationCodeRecord): Promise<TokenResponse> {
     const user = await this.users.findById(record.userId);
     if (!user) throw OAuthError.invalidGrant('the user no longer exists');
 
     let refreshToken: string | undefined;
     if (client.allowsGrant('refresh_token')) {
       const minted = mintRefreshToken(record.familyId);
-      await this.store.createFamily({
+      await this.families.create({
         familyId: record.familyId, grantId: record.grantId, clientId: client.id, userId: user.id, scopes: record.scopes,
-        authTime: record.authTime, currentHash: minted.hash, rotatedAt: Date.now(), revoked: false,
-      }, this.refreshTtlMs);
-      // A replay that raced this redemption revoked the grant before or after this point;
-      // it revokes the grant first, then the family, so one of the two checks sees it.
-      if (await this.store.isAccessTokenRevoked('', record.grantId)) {
-        await this.store.revokeFamily(record.familyId, this.tokens.grantRevocationTtlMs);
-        throw OAuthError.invalidGrant('the authorization code was already used; the tokens issued from it are revoked');
+        authTime: record.authTime, currentHash: minted.hash, rotatedAt: Date.now(), revoked: false, sessionId: record.sessionId,
+      }, this.policy.refreshTokenTtlMs);
+      // A replay racing this redemption revokes the grant, then the family: if it revoked the
+      // grant before this check, the family may have been created after its revocation — revoke
+      // it here; if after, its own family revocation sees the family.
+      if (await this.revocations.isGrantRevoked(record.grantId)) {
+        await this.families.revoke(record.familyId);
+        throw OAuthError.invalidGrant(ALREADY_USED);
       }
       refreshToken = minted.token;
     }
@@ -85,14 +97,17 @@ export class AuthorizationCodeGrant implements GrantHandler {
     });
   }
 
-  /** Grant first, then family: see the race note in `handle`. */
-  private async revokeWhatTheCodeProduced(record: AuthorizationCodeRecord): Promise<void> {
-    await this.store.revokeGrant(record.grantId, this.tokens.grantRevocationTtlMs);
-    await this.store.revokeFamily(record.familyId, this.tokens.grantRevocationTtlMs);
+  /** Grant first, then family: see the race note in `issueTokens`. */
+  private async revokeWhatTheCodeProduced(spent: SpentCode): Promise<void> {
+    this.logger.warn({ msg: 'authorization code replayed: its grant is revoked', event: 'authorization_code_replay', clientId: spent.clientId, grantId: spent.grantId });
+    await this.revocations.revokeGrant(spent.grantId, this.policy.revocationTtlMs);
+    await this.families.revoke(spent.familyId);
   }
 }
 
-/** `BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge`, compared in constant time. */
-export function pkceMatches(verifier: string, challenge: string): boolean {
-  return constantTimeEquals(createHash('sha256').update(verifier, 'ascii').digest('base64url'), challenge);
+/** Which check a live code failed, for the error description (the code stays valid). */
+function mismatchReason(record: AuthorizationCodeRecord, clientId: string, redirectUri: string): string {
+  if (record.clientId !== clientId) return 'the authorization code was issued to another client';
+  if (record.redirectUri !== redirectUri) return 'redirect_uri does not match the authorization request';
+  return 'code_verifier does not match the code_challenge';
 }

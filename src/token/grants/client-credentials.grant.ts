@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '../../clients/client.js';
-import { ScopeRegistry } from '../../scopes/scope-registry.js';
-import { grantScopes } from '../../scopes/scope-policy.js';
+import { Scopes } from '../../scopes/scopes.js';
 import { AccessTokenIssuer } from '../access-token-issuer.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
 
@@ -13,7 +12,7 @@ import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-
 @TokenGrant('client_credentials')
 export class ClientCredentialsGrant implements GrantHandler {
   constructor(
-    private readonly scopes: ScopeRegistry,
+    private readonly scopes: Scopes,
     private readonly accessTokens: AccessTokenIssuer,
   ) {}
 
@@ -23,7 +22,7 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
     const client = authenticated.client;
-    const scopes = grantScopes(this.scopes, client, params.get('scope'));
+    const scopes = this.scopes.grant(client, params.get('scope'));
     const token = await this.accessTokens.issue({ client, subject: client.id, scopes });
     return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn, scope: scopes.join(' ') };
   }

@@ -1,16 +1,18 @@
-import { Controller, HttpCode, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { tokenHash } from '../../common/secure-tokens.js';
+import { Controller, HttpCode, Inject, Logger, Post, Req, UseGuards } from '@nestjs/common';
 import { ClientAuthGuard, CurrentClient } from '../../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../../clients/client-authenticator.js';
 import { FormBody } from '../../common/form-body.js';
+import { NoStore } from '../../common/no-store.interceptor.js';
 import { OAuthError } from '../../common/oauth-error.js';
-import { LoadedConfiguration } from '../../config/load-configuration.js';
-import { AUTHORIZATION_STORE } from '../../store/authorization-store.js';
-import type { AuthorizationStore } from '../../store/authorization-store.js';
+import { tokenHash } from '../../common/secure-tokens.js';
+import { REFRESH_TOKEN_STORE } from '../../store/refresh-token-store.js';
+import type { RefreshTokenStore } from '../../store/refresh-token-store.js';
+import { REVOCATION_STORE } from '../../store/revocation-store.js';
+import type { RevocationStore } from '../../store/revocation-store.js';
 import { AccessTokenVerifier } from '../access-token-verifier.js';
 import { refreshTokenFamily } from '../refresh-token.js';
+import { TokenPolicy } from '../token-policy.js';
 
 /**
  * `POST /api/oauth2/revoke` (RFC 7009). A refresh token ends its whole family (and the
@@ -19,27 +21,21 @@ import { refreshTokenFamily } from '../refresh-token.js';
  * failure is an error (503), never a silent 200.
  */
 @Controller('api/oauth2')
+@NoStore()
 export class RevocationController {
   private readonly logger = new Logger('Revocation');
-  private readonly grantTtlMs: number;
 
   constructor(
-    @Inject(LoadedConfiguration) configuration: LoadedConfiguration,
     private readonly accessTokens: AccessTokenVerifier,
-    @Inject(AUTHORIZATION_STORE) private readonly store: AuthorizationStore,
-  ) {
-    this.grantTtlMs = configuration.parsed.token.accessTokenMs + 60_000;
-  }
+    @Inject(REFRESH_TOKEN_STORE) private readonly families: RefreshTokenStore,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
+    private readonly policy: TokenPolicy,
+  ) {}
 
   @Post('revoke')
   @HttpCode(200)
   @UseGuards(ClientAuthGuard)
-  async revoke(
-    @Req() request: ClientAuthenticatedRequest,
-    @CurrentClient() authenticated: AuthenticatedClient,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    void reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  async revoke(@Req() request: ClientAuthenticatedRequest, @CurrentClient() authenticated: AuthenticatedClient): Promise<string> {
     const token = (request.body as FormBody).get('token');
     if (!token) throw OAuthError.invalidRequest('token is required');
     const hint = (request.body as FormBody).get('token_type_hint');
@@ -59,19 +55,19 @@ export class RevocationController {
   private async revokeToken(token: string, clientId: string): Promise<void> {
     const familyId = refreshTokenFamily(token);
     if (familyId) {
-      const family = await this.store.findFamily(familyId);
+      const family = await this.families.find(familyId);
       if (!family) return;
       const hash = tokenHash(token);
       if (family.currentHash !== hash && family.previousHash !== hash) return;
       if (family.clientId !== clientId) throw OAuthError.unauthorizedClient('the token was issued to another client');
-      await this.store.revokeFamily(family.familyId, this.grantTtlMs);
-      await this.store.revokeGrant(family.grantId, this.grantTtlMs);
+      await this.families.revoke(family.familyId);
+      await this.revocations.revokeGrant(family.grantId, this.policy.revocationTtlMs);
       return;
     }
     const claims = this.accessTokens.decode(token);
     if (!claims) return;
     if (claims.client_id !== clientId) throw OAuthError.unauthorizedClient('the token was issued to another client');
     const ttlMs = claims.exp * 1000 - Date.now();
-    if (ttlMs > 0) await this.store.revokeAccessToken(claims.jti, ttlMs + 1000);
+    if (ttlMs > 0) await this.revocations.revokeAccessToken(claims.jti, claims.gid, ttlMs + 1000);
   }
 }

@@ -1,0 +1,57 @@
+import type { ClientRegistry } from '../clients/client-registry.js';
+import type { TokenLifespans } from '../config/parse-configuration.js';
+import type { StoreConfig, UserConfig } from '../config/sympauthy-config.js';
+import type { SigningKeys } from '../keys/signing-keys.js';
+import type { ScopeRegistry } from '../scopes/scope-registry.js';
+
+/**
+ * What never changes while the process runs (a change needs a restart): the issuer. Injectable
+ * as is by any module.
+ */
+export class ServerSettings {
+  /** Cookies carry `Secure` when the issuer is https. */
+  readonly secureCookies: boolean;
+
+  constructor(
+    /** The issuer identifier: `urls.root` without a trailing slash. */
+    readonly issuer: string,
+  ) {
+    this.secureCookies = issuer.startsWith('https:');
+    Object.freeze(this);
+  }
+}
+
+/** `store.*`, validated; `type` is always set. Fixed for the life of the process. */
+export type StoreSettings = Readonly<Required<Pick<StoreConfig, 'type'>> & StoreConfig>;
+
+/**
+ * One whole, validated configuration: the slices every feature module reads, built by the
+ * features themselves from the parsed files. Immutable; a reload builds a new snapshot and swaps
+ * it in one step ({@link LiveConfiguration}).
+ */
+export class ConfigurationSnapshot {
+  constructor(
+    readonly files: readonly string[],
+    /**
+     * A digest of the whole expanded configuration, keyed with a secret derived from the signing
+     * keys: equal on every replica running the same configuration, and no help to anyone trying
+     * to guess a secret of the configuration.
+     */
+    readonly hash: string,
+    readonly server: ServerSettings,
+    readonly clients: ClientRegistry,
+    readonly scopes: ScopeRegistry,
+    readonly keys: SigningKeys,
+    readonly users: ReadonlyMap<string, UserConfig>,
+    readonly tokens: Readonly<TokenLifespans>,
+    readonly store: StoreSettings,
+    /** Things that work but an operator should know (e.g. generated signing keys). */
+    readonly warnings: readonly string[],
+  ) {
+    Object.freeze(this);
+  }
+
+  get issuer(): string {
+    return this.server.issuer;
+  }
+}

@@ -1,0 +1,68 @@
+import type { InjectionToken, Provider } from '@nestjs/common';
+import { ATTEMPT_COUNTER_STORE } from '../attempt-counter-store.js';
+import { AUTHORIZATION_CODE_STORE } from '../authorization-code-store.js';
+import { REFRESH_TOKEN_STORE } from '../refresh-token-store.js';
+import { REPLAY_CACHE } from '../replay-cache.js';
+import { REVOCATION_STORE } from '../revocation-store.js';
+import { STORE_HEALTH, type StoreHealth } from '../store-health.js';
+import { RedisAttemptCounterStore } from './redis-attempt-counter-store.js';
+import { RedisAuthorizationCodeStore } from './redis-authorization-code-store.js';
+import { RedisConnection } from './redis-connection.js';
+import { RedisRefreshTokenStore } from './redis-refresh-token-store.js';
+import { RedisReplayCache } from './redis-replay-cache.js';
+import { RedisRevocationStore } from './redis-revocation-store.js';
+import type { RedisStoreOptions } from './redis-store-options.js';
+
+/** Every store port over one Redis connection (see {@link redisStoreProviders}). */
+export interface RedisStores {
+  connection: RedisConnection;
+  codes: RedisAuthorizationCodeStore;
+  refreshTokens: RedisRefreshTokenStore;
+  revocations: RedisRevocationStore;
+  attempts: RedisAttemptCounterStore;
+  replay: RedisReplayCache;
+  health: StoreHealth;
+}
+
+/** The Redis implementation of every port, sharing `connection` (not connected yet). */
+export function createRedisStores(connection: RedisConnection): RedisStores {
+  return {
+    connection,
+    codes: new RedisAuthorizationCodeStore(connection),
+    refreshTokens: new RedisRefreshTokenStore(connection),
+    revocations: new RedisRevocationStore(connection),
+    attempts: new RedisAttemptCounterStore(connection),
+    replay: new RedisReplayCache(connection),
+    health: { ping: () => connection.ping() },
+  };
+}
+
+/** The connection's port implementations, one set per application. */
+const REDIS_STORES = Symbol('sympauthy.RedisStores');
+
+/** Each port token and the implementation bound to it. */
+const PORTS: readonly (readonly [symbol, keyof Omit<RedisStores, 'connection'>])[] = [
+  [AUTHORIZATION_CODE_STORE, 'codes'],
+  [REFRESH_TOKEN_STORE, 'refreshTokens'],
+  [REVOCATION_STORE, 'revocations'],
+  [ATTEMPT_COUNTER_STORE, 'attempts'],
+  [REPLAY_CACHE, 'replay'],
+  [STORE_HEALTH, 'health'],
+];
+
+/** The tokens {@link redisStoreProviders} binds, for the module's `exports`. */
+export const REDIS_STORE_TOKENS: readonly symbol[] = PORTS.map(([token]) => token);
+
+/**
+ * The Nest providers of the Redis store: one {@link RedisConnection} (a single node or a
+ * cluster), and every store port token ({@link REDIS_STORE_TOKENS}) bound to its Redis
+ * implementation over it. The connection opens once the application has bootstrapped and closes
+ * on shutdown, after the HTTP server has drained.
+ */
+export function redisStoreProviders(options: RedisStoreOptions): (Provider & { provide: InjectionToken })[] {
+  return [
+    { provide: RedisConnection, useFactory: () => new RedisConnection(options) },
+    { provide: REDIS_STORES, useFactory: createRedisStores, inject: [RedisConnection] },
+    ...PORTS.map(([token, port]) => ({ provide: token, useFactory: (stores: RedisStores) => stores[port], inject: [REDIS_STORES] })),
+  ];
+}
