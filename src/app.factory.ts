@@ -9,6 +9,8 @@ import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
 import { registerHttpSetup } from './common/http-setup.js';
 import { RouteCatalogue } from './common/route-catalogue.js';
 import { Environment, fastifyTrustProxy } from './config/environment.js';
+import { registerCors } from './cors/cors-hooks.js';
+import { CorsPolicy } from './cors/cors-policy.js';
 import { ConfigurationSnapshot } from './live-config/configuration-snapshot.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -25,8 +27,8 @@ export interface CreateAppOptions extends AppOptions {
 /**
  * Builds the Nest application on the Fastify adapter with the HTTP behaviour every route shares
  * (connection limits and timeouts, strict form parsing, 64 KiB body limit, OAuth error
- * rendering, 405 for unsupported methods, metrics, request log). Used by `main.ts` and by the
- * e2e tests, so both run the same app. docs/http-behaviour.md describes it.
+ * rendering, 405 for unsupported methods, CORS, metrics, request log). Used by `main.ts` and by
+ * the e2e tests, so both run the same app. docs/http-behaviour.md describes it.
  */
 export async function createApp(configuration: ConfigurationSnapshot, environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger === undefined ? JsonLogger.toStdout() : options.logger;
@@ -50,6 +52,7 @@ export async function createApp(configuration: ConfigurationSnapshot, environmen
   });
   app.useGlobalFilters(new OAuthExceptionFilter(routes));
   registerOAuthOutcome(adapter.getInstance());
+  registerCors(adapter.getInstance(), app.get(CorsPolicy));
   app.get(Metrics).observeHttp(adapter.getInstance());
   if (logger) registerRequestLog(adapter.getInstance(), logger.requests);
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');

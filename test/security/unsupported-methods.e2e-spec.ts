@@ -33,12 +33,13 @@ describe('unsupported methods', () => {
   it('knows the endpoints of the specification, pages marked as HTML', () => {
     const byPath = Object.fromEntries(routes.map((r) => [r.path, `${r.methods.join(',')} ${r.format}`]));
     expect(byPath).toMatchObject({
-      '/api/oauth2/token': 'POST json',
-      '/api/oauth2/introspect': 'POST json',
-      '/api/oauth2/revoke': 'POST json',
+      // OPTIONS: the CORS preflight (src/cors/) of the endpoints a browser application calls.
+      '/api/oauth2/token': 'OPTIONS,POST json',
+      '/api/oauth2/introspect': 'OPTIONS,POST json',
+      '/api/oauth2/revoke': 'OPTIONS,POST json',
       '/api/oauth2/authorize': 'GET,HEAD html',
       '/api/oauth2/sign-in': 'POST html',
-      '/api/openid/userinfo': 'GET,HEAD,POST json',
+      '/api/openid/userinfo': 'GET,HEAD,OPTIONS,POST json',
       '/health/live': 'GET,HEAD json',
     });
   });
@@ -67,7 +68,7 @@ describe('unsupported methods', () => {
 
   it('answers CONNECT 405 on a known path and 400 for an authority target (not a proxy)', async () => {
     const onPath = await send('CONNECT', '/api/oauth2/token');
-    expect([onPath.status, header(onPath, 'allow')]).toEqual([405, 'POST']);
+    expect([onPath.status, header(onPath, 'allow')]).toEqual([405, 'OPTIONS, POST']);
     expect(JSON.parse(onPath.body.toString()).error).toBe('invalid_request');
     const proxy = await send('CONNECT', 'example.com:443');
     expect(proxy.status).toBe(400);
@@ -79,7 +80,7 @@ describe('unsupported methods', () => {
     expect([unknown.status, header(unknown, 'allow')]).toEqual([404, undefined]);
     expect(JSON.parse(unknown.body.toString())).toEqual({ error: 'not_found', error_description: expect.any(String) });
     const encoded = await send('PUT', '/api/oauth2/%74oken?x=1');
-    expect([encoded.status, header(encoded, 'allow')]).toEqual([405, 'POST']);
+    expect([encoded.status, header(encoded, 'allow')]).toEqual([405, 'OPTIONS, POST']);
   });
 
   it('answers 405, not 413, for an unsupported method with an oversized body, after reading it', async () => {
@@ -88,6 +89,6 @@ describe('unsupported methods', () => {
     expect(res.error).toBeUndefined();
     const wire = parseWire(res.data, ['PUT'], res.closed);
     expect(wire.problems).toEqual([]);
-    expect([wire.responses[0].status, header(wire.responses[0], 'allow')]).toEqual([405, 'POST']);
+    expect([wire.responses[0].status, header(wire.responses[0], 'allow')]).toEqual([405, 'OPTIONS, POST']);
   });
 });
