@@ -73,7 +73,7 @@ describe('oversized request bodies', () => {
     const res = await exchange(port, [
       `POST /api/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${form}\r\nContent-Length: ${big.length}\r\n\r\n`, big,
       `POST /api/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${form}\r\nContent-Length: ${ok.length}\r\nConnection: close\r\n\r\n${ok}`,
-    ], { methods: ['POST', 'POST'] });
+    ], { methods: ['POST', 'POST'], quietMs: 60_000 });
     const wire = parseWire(res.data, ['POST', 'POST'], res.closed);
     expect(wire.problems).toEqual([]);
     expect(wire.responses.map((r) => r.status)).toEqual([413, 200]);
