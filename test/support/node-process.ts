@@ -105,14 +105,19 @@ export class ServerProcess {
     child.stdout.on('data', (chunk: Buffer) => { printed += chunk.toString('utf8'); });
     child.stderr.on('data', (chunk: Buffer) => { printed += chunk.toString('utf8'); });
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`, exited, () => printed, detached);
-    // The "listening" line, or (at LOG_LEVEL=warn and above, which print nothing) /health/live.
-    const controller = new AbortController();
-    const live = server.pollLive(controller.signal);
-    try {
-      await Promise.race([server.waitFor(/"msg":"listening on /, timeoutMs), live]);
-    } finally {
-      controller.abort();
+    // The "listening" line; at LOG_LEVEL=warn and above, which print none, /health/live.
+    if (!['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL ?? '')) {
+      await server.waitFor(/"msg":"listening on /, timeoutMs);
+      return server;
     }
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      await server.pollLive(controller.signal);
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (controller.signal.aborted) throw new Error(`server did not answer /health/live within ${timeoutMs} ms: ${server.printed}`);
     return server;
   }
 
@@ -125,7 +130,6 @@ export class ServerProcess {
       }
       await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
     }
-    await new Promise(() => undefined); // aborted: the race is decided elsewhere
   }
 
   /** Everything printed so far, stdout and stderr. */
