@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { moduleStartupFailure, prepareStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
+import { ConfigurationReloader } from './live-config/configuration-reloader.js';
 import { JsonLogger } from './observability/json-logger.js';
 
 /**
  * Starts the server: validate the environment and the whole configuration (exit 2 with every
  * problem listed), build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once,
  * keep serving for the drain delay, stop accepting connections, finish requests in flight, exit 0.
+ * On SIGHUP: reload the configuration.
  */
 async function main(): Promise<void> {
   let logger = JsonLogger.toStdout('info');
@@ -44,6 +46,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Reload the configuration (live configuration, docs/live-configuration.md); without this handler SIGHUP would end the process.
+  process.on('SIGHUP', () => { app.get(ConfigurationReloader).reload('SIGHUP'); });
 }
 
 main().catch((e: unknown) => {
