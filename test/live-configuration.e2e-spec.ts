@@ -100,6 +100,22 @@ describe('live configuration: a reload', () => {
     expect(line).toMatchObject({ level: 'info', outcome: 'success', trigger: 'test', hash: result.hash, previousHash: t.configuration.hash });
   });
 
+  it('refuses a sign-in form opened before a reload removed its redirect URI (no code for an unregistered URI)', async () => {
+    const page = await openAuthorize(t, {
+      response_type: 'code', client_id: 'temp-web', redirect_uri: TEMP_CALLBACK, state: 's', code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+    });
+    expect(page.status).toBe(200);
+    const form = parseSignInForm(page.text, page.headers['set-cookie']);
+    const next = config({ temporaryClients: true });
+    ((next.clients as Record<string, Record<string, unknown>>)['temp-web'])['allowed-redirect-uris'] = ['https://temp.test/elsewhere'];
+    rewrite(t, next);
+    expect(reload(t).outcome).toBe('success');
+    const res = await submitSignIn(t, form, 'alice', ALICE_PASSWORD);
+    expect(res.status).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.text).toContain('Sign-in expired');
+  });
+
   it('answers unchanged when the files give the configuration in force', async () => {
     rewrite(t, `# only a comment changed\n${stringify(config())}`);
     expect(reload(t)).toEqual({ outcome: 'unchanged', hash: t.configuration.hash, problems: [] });

@@ -81,3 +81,12 @@ describe('TRUST_PROXY', () => {
     expect(parseTrustProxy('proxy.internal')).toBeUndefined();
   });
 });
+
+describe('Environment', () => {
+  it('keeps the variables for reloads but never prints or serializes them', () => {
+    const environment = validateEnvironment({ CLIENT_SECRET: 'do-not-print', PORT: '3001' });
+    expect(environment.variables.CLIENT_SECRET).toBe('do-not-print');
+    expect(JSON.stringify(environment)).not.toContain('do-not-print');
+    expect(Object.keys(environment)).not.toContain('variables');
+  });
+});

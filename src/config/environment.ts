@@ -60,9 +60,15 @@ export class Environment {
     readonly modules: readonly string[],
     /** `SYMPAUTHY_WATCH_CONFIG`: reload when a configuration file changes (SIGHUP always reloads). */
     readonly watchConfig = false,
-    /** The variables `${NAME}` references expand from, as they were at startup (a reload reads these). */
-    readonly variables: Readonly<Record<string, string | undefined>> = {},
-  ) {}
+    variables: Readonly<Record<string, string | undefined>> = {},
+  ) {
+    // Not enumerable: the environment holds secrets, and this object must print and serialize
+    // without them (a log line or a debugger dump of the Environment shows only the settings).
+    Object.defineProperty(this, 'variables', { value: variables, enumerable: false });
+  }
+
+  /** The variables `${NAME}` references expand from, as they were at startup (a reload reads these). */
+  declare readonly variables: Readonly<Record<string, string | undefined>>;
 }
 
 /** Validates `env` (every problem at once, named by variable) and returns the typed environment. */
