@@ -136,8 +136,16 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
     try {
       return await command();
     } catch (e) {
-      throw new StoreUnavailableError(`redis store: ${operation} failed: ${reasonOf(e)}`);
+      throw new StoreUnavailableError(`redis store: ${operation} failed: ${this.explain(e)}`);
     }
+  }
+
+  /** ioredis's wording of the usual failures, said in the store's terms. */
+  private explain(e: unknown): string {
+    const reason = reasonOf(e);
+    if (/enableOfflineQueue|isn't ready|Connection is closed/.test(reason)) return `not connected to ${this.where}`;
+    if (reason === 'Command timed out') return `no reply within the command timeout (${this.options.commandTimeoutMs} ms)`;
+    return reason;
   }
 
   private onFailure(reason: string): void {
