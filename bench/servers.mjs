@@ -62,7 +62,7 @@ function createFlowUsers(costs) {
 }
 
 /** The YAML configuration of our server for the bench (SPEC §1, §2, §4 keys). */
-function ourConfig(fixtures, root) {
+function ourConfig(fixtures, root, store) {
   const clientCredentialsOnly = {
     'allowed-grant-types': ['client_credentials'],
     'allowed-scopes': [fixtures.scope],
@@ -83,7 +83,7 @@ function ourConfig(fixtures, root) {
       'access-token': [{ id: fixtures.accessTokenKid, algorithm: 'ES256', 'private-key-file': fixtures.accessTokenKeyFile }],
       'id-token': [{ id: 'bench-it-es256', algorithm: 'ES256', 'private-key-file': fixtures.idTokenKeyFile }],
     },
-    store: { type: 'memory' },
+    store,
   };
 }
 
@@ -93,13 +93,14 @@ function ourConfig(fixtures, root) {
  * @param {string} options.name      label in the report
  * @param {string} options.logLevel  LOG_LEVEL (`warn` for the measured rows, `info` to price the request log)
  * @param {string[]} [options.nodeArgs]  extra node flags (e.g. `--cpu-prof`)
+ * @param {object} [options.store]  the `store` section (default the memory store)
  */
-export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], cwd = REPO }) {
+export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], cwd = REPO, store = { type: 'memory' } }) {
   const port = await freePort();
   const root = `http://${HOST}:${port}`;
   const configFile = join(fixtures.dir, `sympauthy-${name}.yml`);
   // The YAML is written as-is: `$` in the bcrypt hash is literal (SPEC §4: only `${` expands).
-  writeFileSync(configFile, stringify(ourConfig(fixtures, root)), { mode: 0o600 });
+  writeFileSync(configFile, stringify(ourConfig(fixtures, root, store)), { mode: 0o600 });
   return startProcess({
     name,
     command: process.execPath,

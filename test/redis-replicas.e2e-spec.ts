@@ -3,7 +3,7 @@ import request from 'supertest';
 import { openAuthorize, obtainCode, parseSignInForm, pkcePair, submitSignIn } from './support/browser-flow.js';
 import { ENDPOINT_PATHS } from '../src/common/endpoint-paths.js';
 import { ServerProcess, runNode } from './support/node-process.js';
-import { sharedRedis, uniqueKeyPrefix } from './support/redis-servers.js';
+import { deleteKeys, sharedRedis, uniqueKeyPrefix } from './support/redis-servers.js';
 import { over, replicaConfig, startReplicas } from './support/redis-replicas.js';
 import { baseConfig, writeConfig, type TestApp } from './support/test-app.js';
 import { WEB_APP, WEB_APP_CALLBACK, exchangeCode, introspect, refresh } from './support/token-endpoint.js';
@@ -17,13 +17,15 @@ describe('two replicas on one Redis store', () => {
   let servers: ServerProcess[];
   let a: TestApp;
   let b: TestApp;
+  const keyPrefix = uniqueKeyPrefix('replicas');
   beforeAll(async () => {
     redis = await sharedRedis();
-    servers = await startReplicas(replicaConfig({ url: redis.url, 'key-prefix': uniqueKeyPrefix('replicas') }), 2);
+    servers = await startReplicas(replicaConfig({ url: redis.url, 'key-prefix': keyPrefix }), 2);
     [a, b] = servers.map(over);
   }, 30_000);
   afterAll(async () => {
     await Promise.all((servers ?? []).map((s) => s.stop()));
+    if (redis) await deleteKeys(redis.url, keyPrefix);
     await redis?.release();
   });
 

@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { freePort } from './node-process.js';
 
 /**
@@ -42,6 +43,18 @@ export function redisCommand(port: number, command: string, timeoutMs = 1_000): 
       else resolve(lines[0].startsWith('$') ? lines[1] ?? '' : lines[0].slice(1));
     });
   });
+}
+
+/** Deletes every key under `keyPrefix` on `url` (what a test wrote with long TTLs, e.g. refresh-token families). */
+export async function deleteKeys(url: string, keyPrefix: string): Promise<void> {
+  const client = new Redis(url);
+  try {
+    for await (const keys of client.scanStream({ match: `${keyPrefix}*`, count: 1000 })) {
+      if ((keys as string[]).length > 0) await client.unlink(...(keys as string[]));
+    }
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Whether a Redis answers PING on `port`. */
