@@ -59,7 +59,7 @@ describe('replacing store ports with a module', () => {
       providers: [{ provide: AUTHORIZATION_CODE_STORE, useValue: replacement }, ...[...others].map(([provide, useValue]) => ({ provide, useValue }))],
       exports: [...STORE_PORTS],
     };
-    t = await startTestApp(baseConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379/0' } }), { extensions: [dynamicExtension, ConsumerModule] });
+    t = await startTestApp(baseConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379/0', 'allow-generated-keys': true } }), { extensions: [dynamicExtension, ConsumerModule] });
     expect(t.app.get(AUTHORIZATION_CODE_STORE, { strict: false })).toBe(replacement);
     expect(t.app.get(StoreConsumer, { strict: false }).codes).toBe(replacement);
   });
