@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
-import { ConfigurationError } from './config/config-errors.js';
-import { moduleStartupFailure, validateStartup } from './config/startup-validation.js';
-import { loadExtensionModules } from './extensions/extension-loader.js';
+import { moduleStartupFailure, prepareStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
 import { JsonLogger } from './observability/json-logger.js';
 
@@ -16,13 +14,12 @@ async function main(): Promise<void> {
   let started;
   let app;
   try {
-    started = validateStartup(process.env);
+    started = await prepareStartup(process.env);
     logger = JsonLogger.toStdout(started.environment.logLevel);
-    const extensions = await loadExtensionModules(started.environment.modules);
-    app = await createApp(started.configuration, started.environment, { logger, extensions });
+    app = await createApp(started.configuration, started.environment, { logger, extensions: started.extensions });
   } catch (e) {
     logger.flush();
-    process.stderr.write(`${e instanceof ConfigurationError ? e.message : moduleStartupFailure(e)}\n`);
+    process.stderr.write(`${moduleStartupFailure(e)}\n`);
     process.exit(2);
   }
   const { environment, configuration } = started;

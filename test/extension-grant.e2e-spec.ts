@@ -6,19 +6,21 @@ import { claimsOf, fetchJwks, verifyAccessToken } from './support/resource-serve
 import { TEST_ROOT, TestApp, baseConfig, startTestApp } from './support/test-app.js';
 
 /**
- * Extensibility of the token endpoint (issue 3 item 1): a grant added by a separate Nest module
+ * Extensibility of the token endpoint: a grant added by a separate Nest module
  * (examples/extra-grant, a minimal RFC 8693 token exchange) is served and advertised, with the
- * endpoint's order of checks, and without editing the token controller.
+ * endpoint's order of checks, without editing the token controller, and allowed per client in
+ * the configuration (`allowed-grant-types`), validated at startup against the loaded modules.
  */
 describe('a grant handler added from an extension module', () => {
   const TOKEN = '/api/oauth2/token';
+  const exchanging = ['client_credentials', TOKEN_EXCHANGE_GRANT];
   const config = baseConfig({
     scopes: { 'reports:read': {}, 'reports:write': {} },
     clients: {
       spa: { public: true, 'allowed-redirect-uris': ['http://127.0.0.1/callback'] },
       svc: { secret: 'svc-secret', 'allowed-grant-types': ['client_credentials'], 'default-scopes': ['reports:read', 'reports:write'] },
-      gateway: { secret: 'gateway-secret', 'allowed-grant-types': ['client_credentials'], 'allowed-scopes': ['reports:read', 'reports:write'] },
-      narrow: { secret: 'narrow-secret', 'allowed-grant-types': ['client_credentials'], 'allowed-scopes': ['reports:read'] },
+      gateway: { secret: 'gateway-secret', 'allowed-grant-types': exchanging, 'allowed-scopes': ['reports:read', 'reports:write'] },
+      narrow: { secret: 'narrow-secret', 'allowed-grant-types': exchanging, 'allowed-scopes': ['reports:read'] },
     },
   });
 
@@ -93,6 +95,17 @@ describe('a grant handler added from an extension module', () => {
       expectOAuthError(publicClient, 400, 'unauthorized_client');
     });
 
+    it('is refused to a client whose allowed-grant-types does not list it', async () => {
+      const res = await exchange(t, ['svc', 'svc-secret'], { subject_token: await subjectToken(t) });
+      expectOAuthError(res, 400, 'unauthorized_client');
+    });
+
+    it('checks the parameters the grant declares required, after the client is allowed', async () => {
+      const res = await request(t.server).post(TOKEN).auth('gateway', 'gateway-secret').type('form').send({ grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE });
+      expectOAuthError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toBe('subject_token is required');
+    });
+
     it('leaves the built-in grants working', async () => {
       expect((await subjectToken(t)).split('.')).toHaveLength(3);
     });
@@ -106,9 +119,21 @@ describe('a grant handler added from an extension module', () => {
   });
 
   describe('without the module', () => {
+    const withoutExchange = baseConfig({
+      scopes: { 'reports:read': {}, 'reports:write': {} },
+      clients: {
+        svc: { secret: 'svc-secret', 'allowed-grant-types': ['client_credentials'], 'default-scopes': ['reports:read', 'reports:write'] },
+        gateway: { secret: 'gateway-secret', 'allowed-grant-types': ['client_credentials'] },
+      },
+    });
     let t: TestApp;
-    beforeAll(async () => { t = await startTestApp(config); });
+    beforeAll(async () => { t = await startTestApp(withoutExchange); });
     afterAll(async () => t.close());
+
+    it('refuses to start when a client allows the grant, naming the key path', async () => {
+      await expect(startTestApp(config)).rejects.toThrow(
+        `clients.gateway.allowed-grant-types: unknown grant type ${TOKEN_EXCHANGE_GRANT}`);
+    });
 
     it('answers unsupported_grant_type', async () => {
       const subject = await subjectToken(t);

@@ -25,7 +25,11 @@ describe('extension: users from a JSON file (examples/json-user-directory)', () 
     dir = mkdtempSync(join(tmpdir(), 'json-users-'));
     const file = join(dir, 'users.json');
     writeFileSync(file, JSON.stringify({
-      users: { bob: { password: await bcrypt.hash('bob-password', 4), claims: { name: 'Bob Json', email: 'bob@example.com', email_verified: false } } },
+      users: {
+        bob: { password: await bcrypt.hash('bob-password', 4), claims: { name: 'Bob Json', email: 'bob@example.com', email_verified: false } },
+        // A directory the configuration cannot check: this username is also a client id.
+        svc: { password: await bcrypt.hash('svc-password', 4) },
+      },
     }));
     t = await startTestApp(baseConfig(), { extensions: [JsonUserDirectoryModule.forFile(file)] });
   });
@@ -65,6 +69,14 @@ describe('extension: users from a JSON file (examples/json-user-directory)', () 
     expect(res.status).toBe(401);
     expect(res.headers.location).toBeUndefined();
     expect(res.text).toContain('Incorrect username or password.');
+  });
+
+  it('never issues a token whose sub is a client id (RFC 9700 §4.15), whatever the directory says', async () => {
+    const { code, verifier } = await obtainCode(t, { client_id: 'web-app', redirect_uri: CALLBACK, scope: 'openid' }, 'svc', 'svc-password');
+    const tokens = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.error).toBe('invalid_grant');
+    expect(tokens.body.access_token).toBeUndefined();
   });
 
   it('refuses a wrong password of a JSON user with the same page', async () => {

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '../../src/clients/client.js';
-import { OAuthError } from '../../src/common/oauth-error.js';
-import { TokenSigner } from '../../src/keys/token-signer.js';
-import { parseScopeParameter } from '../../src/scopes/scope-registry.js';
-import { Scopes } from '../../src/scopes/scopes.js';
-import { AccessTokenIssuer } from '../../src/token/access-token-issuer.js';
-import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../../src/token/grant-handler.js';
+import {
+  AccessTokenIssuer, Client, GrantHandler, GrantRequest, OAuthError, Scopes, TokenGrant, TokenResponse, TokenSigner, parseScopeParameter,
+} from '../../src/index.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -30,17 +26,19 @@ export class TokenExchangeGrant implements GrantHandler {
     private readonly accessTokens: AccessTokenIssuer,
   ) {}
 
+  /** The token endpoint answers `invalid_request` for a missing one before calling `handle`. */
+  readonly requiredParameters = ['subject_token', 'subject_token_type'] as const;
+
   /**
-   * `allowed-grant-types` only lists the built-in grants, so an extension grant decides here
-   * which clients may use it: confidential clients only.
+   * Clients the operator allowed this grant (`allowed-grant-types: [urn:…:token-exchange]` in the
+   * configuration), when they are confidential.
    */
   isAllowedFor(client: Client): boolean {
-    return client.isConfidential;
+    return client.isConfidential && client.allowsGrant(TOKEN_EXCHANGE_GRANT);
   }
 
   async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
-    const subjectToken = params.get('subject_token');
-    if (!subjectToken) throw OAuthError.invalidRequest('subject_token is required');
+    const subjectToken = params.get('subject_token')!;
     if (params.get('subject_token_type') !== ACCESS_TOKEN_TYPE) {
       throw OAuthError.invalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
     }

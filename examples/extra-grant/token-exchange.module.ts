@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { KeysModule } from '../../src/keys/keys.module.js';
-import { ScopesModule } from '../../src/scopes/scopes.module.js';
-import { TokenModule } from '../../src/token/token.module.js';
+import { TokenModule } from '../../src/index.js';
 import { TokenExchangeGrant } from './token-exchange.grant.js';
 
 /**
  * Adds the token exchange grant to the token endpoint and to discovery. Import it as an
- * extension: `createApp(configuration, { extensions: [TokenExchangeModule] })`.
+ * extension (`createApp(configuration, environment, { extensions: [TokenExchangeModule] })`, or
+ * `SYMPAUTHY_MODULES`), then allow it per client: `allowed-grant-types: [urn:ietf:params:oauth:grant-type:token-exchange]`.
  */
 @Module({
-  imports: [TokenModule, KeysModule, ScopesModule],
+  imports: [TokenModule],
   providers: [TokenExchangeGrant],
 })
 export class TokenExchangeModule {}

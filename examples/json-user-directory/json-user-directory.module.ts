@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { USER_DIRECTORY } from '../../src/users/user-directory.js';
+import { BcryptLimiter, USER_DIRECTORY } from '../../src/index.js';
 import { JsonUserDirectory } from './json-user-directory.js';
 
 /**
@@ -7,7 +7,8 @@ import { JsonUserDirectory } from './json-user-directory.js';
  * from a JSON file. Because this module exports {@link USER_DIRECTORY}, passing it in
  * `extensions` is all it takes: the sign-in page, the token grants and userinfo use it.
  *
- *     const app = await createApp(loadConfiguration(), {
+ *     const { configuration, environment } = await prepareStartup(process.env);
+ *     const app = await createApp(configuration, environment, {
  *       extensions: [JsonUserDirectoryModule.forFile('/etc/sympauthy/users.json')],
  *     });
  */
@@ -16,7 +17,7 @@ export class JsonUserDirectoryModule {
   static forFile(path: string): DynamicModule {
     return {
       module: JsonUserDirectoryModule,
-      providers: [{ provide: USER_DIRECTORY, useFactory: () => JsonUserDirectory.fromFile(path) }],
+      providers: [{ provide: USER_DIRECTORY, useFactory: (limiter: BcryptLimiter) => JsonUserDirectory.fromFile(path, limiter), inject: [BcryptLimiter] }],
       exports: [USER_DIRECTORY],
     };
   }

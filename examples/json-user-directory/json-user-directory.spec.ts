@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import bcrypt from 'bcrypt';
+import { BcryptLimiter } from '../../src/index.js';
 import { JsonUserDirectory } from './json-user-directory.js';
+
+const limiter = new BcryptLimiter();
 
 let dir: string;
 let counter = 0;
@@ -27,7 +30,7 @@ describe('JsonUserDirectory', () => {
         php: { password: (await bcrypt.hash('php-password', 4)).replace(/^\$2b\$/, '$2y$') },
         long: { password: await bcrypt.hash(long72, 4) },
       },
-    }));
+    }), limiter);
   });
 
   it('authenticates a user with the right password, the username being the subject', async () => {
@@ -39,8 +42,8 @@ describe('JsonUserDirectory', () => {
     expect(await directory.authenticate('nobody', 'bob-password')).toBeUndefined();
   });
 
-  it('does one bcrypt compare for an unknown user, against a hash of the file\'s cost', async () => {
-    const compare = jest.spyOn(bcrypt, 'compare');
+  it('does one bcrypt compare for an unknown user, against a hash of the file\'s cost, through the server\'s limiter', async () => {
+    const compare = jest.spyOn(limiter, 'compare');
     await directory.authenticate('nobody', 'whatever');
     expect(compare).toHaveBeenCalledTimes(1);
     expect(String(compare.mock.calls[0][1])).toMatch(/^\$2b\$04\$/);
@@ -62,7 +65,7 @@ describe('JsonUserDirectory', () => {
   });
 
   it('loads the documented example file (bob / bob-password)', async () => {
-    const example = JsonUserDirectory.fromFile(new URL('./users.example.json', import.meta.url).pathname);
+    const example = JsonUserDirectory.fromFile(new URL('./users.example.json', import.meta.url).pathname, limiter);
     expect(await example.authenticate('bob', 'bob-password')).toMatchObject({ id: 'bob', claims: { name: 'Bob Example' } });
   });
 });
@@ -72,7 +75,7 @@ describe('JsonUserDirectory.fromFile refuses a bad file', () => {
     const path = usersFile({ users: { a: { password: 'secret-a' }, b: { password: '$2b$04$short', claims: [] }, c: 'x' } });
     let message = '';
     try {
-      JsonUserDirectory.fromFile(path);
+      JsonUserDirectory.fromFile(path, limiter);
     } catch (e) {
       message = (e as Error).message;
     }
@@ -86,8 +89,8 @@ describe('JsonUserDirectory.fromFile refuses a bad file', () => {
   });
 
   it('refuses a file that is not JSON, a missing file and a file without "users"', () => {
-    expect(() => JsonUserDirectory.fromFile(usersFile('{ not json'))).toThrow('invalid JSON');
-    expect(() => JsonUserDirectory.fromFile(join(dir, 'missing.json'))).toThrow('ENOENT');
-    expect(() => JsonUserDirectory.fromFile(usersFile({ people: {} }))).toThrow('expected {"users"');
+    expect(() => JsonUserDirectory.fromFile(usersFile('{ not json'), limiter)).toThrow('invalid JSON');
+    expect(() => JsonUserDirectory.fromFile(join(dir, 'missing.json'), limiter)).toThrow('ENOENT');
+    expect(() => JsonUserDirectory.fromFile(usersFile({ people: {} }), limiter)).toThrow('expected {"users"');
   });
 });

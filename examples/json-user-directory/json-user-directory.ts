@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import bcrypt from 'bcrypt';
-import type { User, UserDirectory } from '../../src/users/user-directory.js';
+import { BCRYPT_HASH, BCRYPT_MAX_BYTES, BcryptLimiter } from '../../src/index.js';
+import type { User, UserDirectory } from '../../src/index.js';
 
-const BCRYPT_HASH = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 const DEFAULT_COST = 10;
 
 interface Entry {
@@ -15,18 +15,20 @@ interface Entry {
  *
  *     { "users": { "bob": { "password": "$2b$10$…", "claims": { "name": "Bob" } } } }
  *
- * The username is the subject (`sub`). Passwords are bcrypt hashes, compared with bcrypt's async
- * API (off the event loop). An unknown username costs the same compare, against a dummy hash of
- * the file's cost, so the answer time does not tell which usernames exist.
+ * The username is the subject (`sub`). Passwords are bcrypt hashes, compared through the server's
+ * {@link BcryptLimiter} (off the event loop, at most one compare per core, shared with every other
+ * password and client-secret check). An unknown username costs the same compare, against a dummy
+ * hash of the file's cost, so the answer time does not tell which usernames exist.
  */
 export class JsonUserDirectory implements UserDirectory {
   private constructor(
     private readonly users: ReadonlyMap<string, Entry>,
     private readonly dummyHash: string,
+    private readonly limiter: BcryptLimiter,
   ) {}
 
   /** Reads and checks the file; throws one error listing every problem (never a hash). */
-  static fromFile(path: string): JsonUserDirectory {
+  static fromFile(path: string, limiter: BcryptLimiter): JsonUserDirectory {
     let document: unknown;
     try {
       document = JSON.parse(readFileSync(path, 'utf8'));
@@ -42,25 +44,23 @@ export class JsonUserDirectory implements UserDirectory {
     for (const [username, value] of Object.entries(users)) {
       const password = isObject(value) ? value.password : undefined;
       const claims = isObject(value) ? value.claims ?? {} : undefined;
-      const match = typeof password === 'string' ? BCRYPT_HASH.exec(password) : null;
-      if (!match) problems.push(`users.${username}.password must be a bcrypt hash ($2a$, $2b$ or $2y$)`);
+      const hash = typeof password === 'string' && BCRYPT_HASH.test(password) ? password : undefined;
+      if (!hash) problems.push(`users.${username}.password must be a bcrypt hash ($2a$, $2b$ or $2y$)`);
       if (!isObject(claims)) problems.push(`users.${username}.claims must be an object`);
-      if (!match || !isObject(claims)) continue;
-      cost = Math.max(cost, Number(match[1]));
-      // `$2y$` (PHP, htpasswd) is `$2b$` under another name; the bcrypt package only knows the latter.
-      const hash = match[0].replace(/^\$2y\$/, '$2b$');
+      if (!hash || !isObject(claims)) continue;
+      cost = Math.max(cost, Number(hash.slice(4, 6)));
       entries.set(username, { hash, user: Object.freeze({ id: username, claims: Object.freeze({ ...claims }) }) });
     }
     if (problems.length > 0) throw new Error(`user directory ${path}:\n  - ${problems.join('\n  - ')}`);
     const dummyHash = bcrypt.hashSync(`dummy-${Math.random()}`, cost || DEFAULT_COST);
-    return new JsonUserDirectory(entries, dummyHash);
+    return new JsonUserDirectory(entries, dummyHash, limiter);
   }
 
   async authenticate(username: string, password: string): Promise<User | undefined> {
     const entry = this.users.get(username);
     // bcrypt reads only the first 72 bytes: refuse longer passwords, after the same work.
-    const tooLong = Buffer.byteLength(password, 'utf8') > 72;
-    const matches = await bcrypt.compare(password, entry?.hash ?? this.dummyHash);
+    const tooLong = Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES;
+    const matches = await this.limiter.compare(password, entry?.hash ?? this.dummyHash, 'password');
     return entry && matches && !tooLong ? entry.user : undefined;
   }
 

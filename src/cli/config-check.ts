@@ -5,8 +5,7 @@ import { ConfigurationError } from '../config/config-errors.js';
 import { ExtensionModule } from '../common/extension-modules.js';
 import { Environment } from '../config/environment.js';
 import { ConfigurationSnapshot } from '../live-config/configuration-snapshot.js';
-import { loadExtensionModules } from '../extensions/extension-loader.js';
-import { moduleStartupFailure, validateStartup } from '../config/startup-validation.js';
+import { moduleStartupFailure, prepareStartup } from '../config/startup-validation.js';
 
 const USAGE = `usage: npm run config:check [file ...]
 
@@ -37,8 +36,7 @@ async function configCheck(args: string[]): Promise<number> {
   let environment: Environment;
   let extensions: ExtensionModule[];
   try {
-    ({ configuration, environment } = validateStartup(process.env, args.length > 0 ? args : undefined));
-    extensions = await loadExtensionModules(environment.modules);
+    ({ configuration, environment, extensions } = await prepareStartup(process.env, { files: args.length > 0 ? args : undefined }));
   } catch (e) {
     if (!(e instanceof ConfigurationError)) throw e;
     process.stderr.write(`${e.message}\n`);

@@ -113,9 +113,17 @@ describe('ClientRegistry', () => {
 
     it('rejects an unknown grant type', () => {
       expect(problemsOf({ web: web({ 'allowed-grant-types': ['authorization_code', 'password', 'implicit'] }) })).toEqual([
-        'clients.web.allowed-grant-types: unknown grant type password (allowed: authorization_code, refresh_token, client_credentials)',
-        'clients.web.allowed-grant-types: unknown grant type implicit (allowed: authorization_code, refresh_token, client_credentials)',
+        'clients.web.allowed-grant-types: unknown grant type password (allowed: authorization_code, refresh_token, client_credentials; an extension grant needs its module loaded)',
+        'clients.web.allowed-grant-types: unknown grant type implicit (allowed: authorization_code, refresh_token, client_credentials; an extension grant needs its module loaded)',
       ]);
+    });
+
+    it('accepts a grant type an extension module registers', () => {
+      const errors = new ConfigErrors();
+      const parsed = parseConfiguration({ urls: { root: ROOT }, clients: { gw: svc({ 'allowed-grant-types': ['client_credentials', 'urn:x:exchange'] }) } }, errors)!;
+      const registry = ClientRegistry.build(parsed, ScopeRegistry.build(parsed, errors), errors, ['urn:x:exchange']);
+      expect(errors.list).toEqual([]);
+      expect(registry.find('gw')!.allowsGrant('urn:x:exchange')).toBe(true);
     });
 
     it('rejects an empty grant type list', () => {

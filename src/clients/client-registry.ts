@@ -17,11 +17,6 @@ const CONFIG_REFERENCE = /\$\{([^{}]*)\}/g;
 export class ClientRegistry {
   private constructor(private readonly clients: ReadonlyMap<string, Client>) {}
 
-  /** A registry over ready-made clients (tests and extension modules). */
-  static of(clients: Client[]): ClientRegistry {
-    return new ClientRegistry(new Map(clients.map((c) => [c.id, c])));
-  }
-
   /**
    * Applies every rule of SPEC §1 to the configured clients, adding one message per problem to
    * `errors`. Clients with problems are left out of the registry (startup fails anyway).
@@ -30,11 +25,14 @@ export class ClientRegistry {
     config: Pick<ParsedConfiguration, 'clients' | 'clientTemplates' | 'users' | 'urls'>,
     scopes: ScopeRegistry,
     errors: ConfigErrors,
+    /** Grant types registered by the loaded extension modules, allowed in `allowed-grant-types` too. */
+    extensionGrantTypes: readonly string[] = [],
   ): ClientRegistry {
     const clients = new Map<string, Client>();
+    const known = [...new Set<string>([...GRANT_TYPES, ...extensionGrantTypes])];
     for (const [id, own] of config.clients) {
       const before = errors.list.length;
-      const client = buildClient(id, own, config, scopes, errors);
+      const client = buildClient(id, own, config, scopes, errors, known);
       if (client && errors.list.length === before) clients.set(id, client);
     }
     return new ClientRegistry(clients);
@@ -55,6 +53,7 @@ function buildClient(
   config: Pick<ParsedConfiguration, 'clientTemplates' | 'users' | 'urls'>,
   scopes: ScopeRegistry,
   errors: ConfigErrors,
+  knownGrantTypes: readonly string[],
 ): Client | undefined {
   const path = keyPath('clients', id);
   if (id.trim() === '') {
@@ -79,7 +78,7 @@ function buildClient(
   const isPublic = merged.public ?? false;
   const secret = checkSecret(path, isPublic, merged.secret, errors);
 
-  const grantTypes = checkGrantTypes(path, isPublic, merged.allowedGrantTypes, errors);
+  const grantTypes = checkGrantTypes(path, isPublic, merged.allowedGrantTypes, errors, knownGrantTypes);
   const uris = merged.uris ?? {};
   // `urls` is absent when it failed validation (already reported): resolve what can be resolved.
   const redirectUris = checkRedirectUris(path, grantTypes, merged.allowedGrantTypes === undefined, merged.allowedRedirectUris, uris, config.urls?.root, errors);
@@ -133,13 +132,15 @@ function checkSecret(path: string, isPublic: boolean, secret: string | undefined
   return { kind: 'plain', sha256: createHash('sha256').update(secret, 'utf8').digest() };
 }
 
-function checkGrantTypes(path: string, isPublic: boolean, configured: string[] | undefined, errors: ConfigErrors): GrantType[] | undefined {
+function checkGrantTypes(
+  path: string, isPublic: boolean, configured: string[] | undefined, errors: ConfigErrors, known: readonly string[],
+): GrantType[] | undefined {
   const grantPath = keyPath(path, 'allowed-grant-types');
   if (configured === undefined) return isPublic ? PUBLIC_DEFAULT_GRANTS : CONFIDENTIAL_DEFAULT_GRANTS;
   let ok = true;
   for (const type of configured) {
-    if (!(GRANT_TYPES as readonly string[]).includes(type)) {
-      errors.add(grantPath, `unknown grant type ${type} (allowed: ${GRANT_TYPES.join(', ')})`);
+    if (!known.includes(type)) {
+      errors.add(grantPath, `unknown grant type ${type} (allowed: ${known.join(', ')}; an extension grant needs its module loaded)`);
       ok = false;
     }
   }
@@ -155,7 +156,7 @@ function checkGrantTypes(path: string, isPublic: boolean, configured: string[] |
     errors.add(grantPath, 'refresh_token requires authorization_code');
     ok = false;
   }
-  return ok ? [...new Set(configured as GrantType[])] : undefined;
+  return ok ? [...new Set(configured)] : undefined;
 }
 
 function checkRedirectUris(

@@ -1,8 +1,11 @@
 import { Audience } from '../scopes/scope-registry.js';
 import { redirectUriMatches } from './redirect-uri-matcher.js';
 
+/** The grants built into the token endpoint; extension modules may add others (absolute URIs, RFC 6749 §4.5). */
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
+export type BuiltInGrantType = (typeof GRANT_TYPES)[number];
+/** A built-in grant type, or one an extension module registers. */
+export type GrantType = BuiltInGrantType | (string & {});
 
 /**
  * How a confidential client's secret is held: never the plain secret itself. A plain secret
@@ -59,7 +62,7 @@ export class Client {
   }
 
   allowsGrant(grantType: string): boolean {
-    return this.grantTypes.has(grantType as GrantType);
+    return this.grantTypes.has(grantType);
   }
 
   /** The registered redirect URI that `requested` matches, if any (exact, loopback port aside). */

@@ -86,7 +86,6 @@ describe('SecretVerifier', () => {
       await expect(verifier.verify('web', SECRET, bcryptSecret)).resolves.toBe(true);
       await expect(verifier.verify('web', SECRET, bcryptSecret)).resolves.toBe(true);
       expect(compare).toHaveBeenCalledTimes(1);
-      expect(verifier.cacheSize).toBe(1);
     });
 
     it('does not remember a failure', async () => {
@@ -94,7 +93,6 @@ describe('SecretVerifier', () => {
       await expect(verifier.verify('web', 'wrong', bcryptSecret)).resolves.toBe(false);
       await expect(verifier.verify('web', 'wrong', bcryptSecret)).resolves.toBe(false);
       expect(compare).toHaveBeenCalledTimes(2);
-      expect(verifier.cacheSize).toBe(0);
     });
 
     it('does not let a remembered success accept another secret or another client', async () => {
@@ -130,7 +128,6 @@ describe('SecretVerifier', () => {
       await verifier.verify('a', SECRET, bcryptSecret);
       await verifier.verify('b', SECRET, bcryptSecret);
       await verifier.verify('c', SECRET, bcryptSecret);
-      expect(verifier.cacheSize).toBe(2);
       expect(compare).toHaveBeenCalledTimes(3);
       await verifier.verify('c', SECRET, bcryptSecret);
       await verifier.verify('b', SECRET, bcryptSecret);
@@ -143,9 +140,9 @@ describe('SecretVerifier', () => {
       const verifier = new SecretVerifier(undefined, { cacheMaxEntries: 2 });
       await verifier.verify('a', SECRET, bcryptSecret);
       await Promise.all([verifier.verify('b', SECRET, bcryptSecret), verifier.verify('b', SECRET, bcryptSecret)]);
-      expect(verifier.cacheSize).toBe(2);
       compare.mockClear();
       await verifier.verify('a', SECRET, bcryptSecret);
+      await verifier.verify('b', SECRET, bcryptSecret);
       expect(compare).not.toHaveBeenCalled();
     });
 

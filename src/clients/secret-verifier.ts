@@ -65,10 +65,5 @@ export class SecretVerifier {
     }
     this.verified.set(key, this.now() + this.options.cacheTtlMs);
   }
-
-  /** Number of remembered verifications (for tests and metrics). */
-  get cacheSize(): number {
-    return this.verified.size;
-  }
 }
 

@@ -15,6 +15,8 @@ export interface LoadOptions {
   files?: readonly string[];
   /** Where `${NAME}` is looked up; default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Grant types the loaded extension modules register (allowed in `allowed-grant-types`). */
+  extensionGrantTypes?: readonly string[];
 }
 
 /**
@@ -36,7 +38,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
     throw new Error('unreachable: configuration without errors failed to parse');
   }
   const scopes = ScopeRegistry.build(parsed, errors);
-  const clients = ClientRegistry.build(parsed, scopes, errors);
+  const clients = ClientRegistry.build(parsed, scopes, errors, options.extensionGrantTypes);
   const keys = SigningKeys.build(parsed.keys, errors, warnings);
   const store = buildStoreSettings(parsed.store, parsed.keys, errors);
   errors.throwIfAny();

@@ -1,25 +1,37 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { requireForm } from '../clients/client-auth.guard.js';
+import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
+import { ClientAuthenticator } from '../clients/client-authenticator.js';
 import { OAuthError } from '../common/oauth-error.js';
 import type { OutcomeRequest } from '../observability/request-outcome.js';
 import { GrantHandlerRegistry } from './grant-handler-registry.js';
 
 /**
- * First checks of the token endpoint, before client authentication: a well-formed form body
- * (`invalid_request`), then a `grant_type` some handler serves (`unsupported_grant_type`).
+ * The checks of the token endpoint before any grant runs, in order: a well-formed form body
+ * (`invalid_request`); a `grant_type` some handler serves (`unsupported_grant_type`); the
+ * client's authentication (`invalid_client`) — by the handler itself when it authenticates its
+ * clients, else as at every endpoint.
  */
 @Injectable()
 export class TokenRequestGuard implements CanActivate {
-  constructor(private readonly grants: GrantHandlerRegistry) {}
+  constructor(
+    private readonly grants: GrantHandlerRegistry,
+    private readonly authenticator: ClientAuthenticator,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<FastifyRequest & OutcomeRequest>();
-    const body = requireForm(request);
-    const grantType = body.get('grant_type');
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & OutcomeRequest & ClientAuthenticatedRequest>();
+    const params = requireForm(request);
+    const grantType = params.get('grant_type');
     if (grantType === undefined || grantType === '') throw OAuthError.invalidRequest('grant_type is required');
-    if (!this.grants.find(grantType)) throw OAuthError.unsupportedGrantType(`grant_type ${grantType.slice(0, 60)} is not supported`);
+    const handler = this.grants.find(grantType);
+    if (!handler) throw OAuthError.unsupportedGrantType(`grant_type ${grantType.replace(/[^\x21-\x7E]/g, '?').slice(0, 60)} is not supported`);
     request.grantType = grantType; // a registered type: a bounded label for the metrics
+    const authorization = request.headers.authorization;
+    request.authenticatedClient = handler.authenticateClient
+      ? await handler.authenticateClient({ authorization, params })
+      : await this.authenticator.authenticate(authorization, params);
     return true;
   }
 }

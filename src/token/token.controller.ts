@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ClientAuthGuard, CurrentClient } from '../clients/client-auth.guard.js';
+import { CurrentClient } from '../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
@@ -11,9 +11,9 @@ import { TokenRequestGuard } from './token-request.guard.js';
 
 /**
  * `POST /api/oauth2/token`. Order of checks: malformed request → `invalid_request`; unknown
- * grant → `unsupported_grant_type` (TokenRequestGuard); client authentication → `invalid_client`
- * (ClientAuthGuard); grant not allowed for the client → `unauthorized_client`; then the grant
- * handler registered for `grant_type`.
+ * grant → `unsupported_grant_type`; client authentication → `invalid_client` (TokenRequestGuard);
+ * grant not allowed for the client → `unauthorized_client`; a parameter the grant declares
+ * required is missing → `invalid_request`; then the grant handler registered for `grant_type`.
  */
 @Controller('api/oauth2')
 @NoStore()
@@ -22,7 +22,7 @@ export class TokenController {
 
   @Post('token')
   @HttpCode(200)
-  @UseGuards(TokenRequestGuard, ClientAuthGuard)
+  @UseGuards(TokenRequestGuard)
   async token(
     @Req() request: ClientAuthenticatedRequest,
     @CurrentClient() authenticated: AuthenticatedClient,
@@ -33,6 +33,8 @@ export class TokenController {
     if (!handler.isAllowedFor(authenticated.client)) {
       throw OAuthError.unauthorizedClient(`the client may not use grant_type ${grantType}`);
     }
+    const missing = handler.requiredParameters?.find((name) => !params.get(name));
+    if (missing !== undefined) throw OAuthError.invalidRequest(`${missing} is required`);
     return handler.handle({ authenticated, params });
   }
 }

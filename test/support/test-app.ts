@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.factory.js';
 import { validateEnvironment } from '../../src/config/environment.js';
 import { ConfigurationSnapshot } from '../../src/live-config/configuration-snapshot.js';
 import { loadConfiguration } from '../../src/live-config/load-configuration.js';
+import { declaredGrantTypes } from '../../src/token/grant-handler.js';
 import { JsonLogger, createPino } from '../../src/observability/json-logger.js';
 
 export const TEST_ROOT = 'http://issuer.test';
@@ -57,7 +58,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const file = writeConfig(config);
   const env = options.env ?? {};
-  const configuration = loadConfiguration({ files: [file], env });
+  const configuration = loadConfiguration({ files: [file], env, extensionGrantTypes: declaredGrantTypes(options.extensions ?? []) });
   const logs: string[] = [];
   const logger = new JsonLogger(createPino({ write: (line: string) => { logs.push(line); } }, 'info'));
   const app = await createApp(configuration, validateEnvironment(env), { logger, extensions: options.extensions });

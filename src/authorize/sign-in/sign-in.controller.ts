@@ -12,6 +12,7 @@ import { AuthorizationPageError } from '../authorization-request.js';
 import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-binding.js';
 import { PendingSignIns } from './pending-sign-in.js';
+import { ProxyWarning } from './proxy-warning.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInService } from './sign-in.service.js';
 
@@ -36,6 +37,7 @@ export class SignInController {
     private readonly codes: AuthorizationCodeIssuer,
     private readonly page: SignInPage,
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
+    private readonly proxyWarning: ProxyWarning,
   ) {}
 
   @Post('sign-in')
@@ -62,6 +64,7 @@ export class SignInController {
       return;
     }
 
+    this.proxyWarning.observe(request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
     const result = await this.signIns.signIn(username, password, request.ip);
     request.outcome = result.outcome;
     if (result.outcome === 'throttled') {
