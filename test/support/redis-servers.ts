@@ -1,6 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,9 +57,42 @@ export async function deleteKeys(url: string, keyPrefix: string): Promise<void> 
   }
 }
 
-/** Whether a Redis answers PING on `port`. */
+/** PEM files of a TLS Redis and of a client it accepts, all signed by one CA (see {@link makeTlsFiles}). */
+export interface RedisTlsFiles {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/**
+ * A throwaway CA (openssl) with a server certificate for 127.0.0.1 and `redis.test`, and a client
+ * certificate, in `dir`.
+ */
+export async function makeTlsFiles(dir: string): Promise<RedisTlsFiles> {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => run('openssl', args, { timeout: 20_000 });
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  await openssl('req', '-x509', ...newKey, '-days', '1', '-subj', '/CN=sympauthy test CA', '-keyout', file('ca.key'), '-out', file('ca.pem'));
+  const extensions = { server: 'subjectAltName=IP:127.0.0.1,DNS:redis.test', client: 'extendedKeyUsage=clientAuth' };
+  for (const [name, extension] of Object.entries(extensions)) {
+    writeFileSync(file(`${name}.ext`), `${extension}\n`);
+    await openssl('req', ...newKey, '-subj', `/CN=${name}`, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`));
+    await openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+      '-days', '1', '-extfile', file(`${name}.ext`), '-out', file(`${name}.pem`));
+  }
+  return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
+}
+
+async function tlsRedisAnswers(port: number, tls: RedisTlsFiles): Promise<boolean> {
+  return run('redis-cli', ['--tls', '--cacert', tls.ca, '--cert', tls.clientCert, '--key', tls.clientKey, '-h', HOST, '-p', String(port), 'ping'], { timeout: 2_000 })
+    .then(({ stdout }) => /^(PONG|.*NOAUTH)/.test(stdout.trim()), () => false);
+}
+
+/** Whether a Redis answers PING on `port` (with PONG, or NOAUTH when it wants a password). */
 export async function redisAnswers(port: number): Promise<boolean> {
-  return redisCommand(port, 'PING', 500).then((reply) => reply === 'PONG', () => false);
+  return redisCommand(port, 'PING', 500).then((reply) => reply === 'PONG', (e: Error) => /NOAUTH/.test(e.message));
 }
 
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -76,11 +109,19 @@ export class RedisServer {
   private exited: Promise<void> = Promise.resolve();
   private output = '';
 
-  private constructor(readonly port: number, private readonly dir: string, private readonly extraArgs: string[]) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly extraArgs: string[],
+    private readonly tls: RedisTlsFiles | undefined,
+  ) {}
 
-  /** Starts a standalone server (no persistence, DEBUG allowed for fault tests) on a free port. */
-  static async start(extraArgs: string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'sympauthy-redis-')), extraArgs);
+  /**
+   * Starts a standalone server (no persistence, DEBUG allowed for fault tests) on a free port;
+   * with `tls`, that port speaks TLS only (and requires a client certificate signed by the CA).
+   */
+  static async start(extraArgs: string[] = [], tls?: RedisTlsFiles): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'sympauthy-redis-')), extraArgs, tls);
     try {
       await server.resume();
     } catch (e) {
@@ -101,9 +142,12 @@ export class RedisServer {
   /** (Re)starts the process on the same port and waits until it answers. */
   async resume(): Promise<void> {
     if (this.running) return;
+    const ports = this.tls === undefined ? ['--port', String(this.port)] : [
+      '--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.tls.serverCert, '--tls-key-file', this.tls.serverKey,
+      '--tls-ca-cert-file', this.tls.ca, '--tls-auth-clients', 'yes',
+    ];
     const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', this.dir,
-      '--enable-debug-command', 'local', ...this.extraArgs,
+      ...ports, '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', this.dir, '--enable-debug-command', 'local', ...this.extraArgs,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => { this.output += chunk.toString('utf8'); });
@@ -111,7 +155,7 @@ export class RedisServer {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     await waitUntil(async () => {
       if (!this.running) throw new Error(`redis-server on ${this.port} exited: ${this.output.slice(-2_000)}`);
-      return redisAnswers(this.port);
+      return this.tls === undefined ? redisAnswers(this.port) : tlsRedisAnswers(this.port, this.tls);
     }, `redis-server on ${this.port}`);
   }
 
