@@ -121,14 +121,17 @@ export class RedisServer {
    * with `tls`, that port speaks TLS only (and requires a client certificate signed by the CA).
    */
   static async start(extraArgs: string[] = [], tls?: RedisTlsFiles): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'sympauthy-redis-')), extraArgs, tls);
-    try {
-      await server.resume();
-    } catch (e) {
-      await server.stop();
-      throw e;
+    // A free port may be taken by another run between the probe and the bind: try another one.
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'sympauthy-redis-')), extraArgs, tls);
+      try {
+        await server.resume();
+        return server;
+      } catch (e) {
+        await server.stop();
+        if (attempt === 3 || !/Address already in use/.test(String(e))) throw e;
+      }
     }
-    return server;
   }
 
   get url(): string {
