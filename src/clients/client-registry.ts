@@ -112,6 +112,7 @@ function buildClient(
     defaultScopes,
     audience,
     uris,
+    allowedOrigins: merged.allowedOrigins,
   });
 }
 

@@ -77,8 +77,11 @@ describe('security: parallel guesses across two replicas', () => {
     // The address limit, plus at most one place leaking back during the test (one per 30 s).
     expect(checks).toBeLessThanOrEqual(ADDRESS_CAPACITY + 1);
     expect(checks).toBeGreaterThan(0);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(guesses - ADDRESS_CAPACITY - 1);
-    expect(statuses.every((s) => [303, 401, 429].includes(s))).toBe(true);
+    // Every other guess was refused before its password was checked: 429 (throttled), or 503 when a
+    // loaded machine made the store time out (fail closed) — never a check, never a code.
+    expect(statuses.filter((s) => s === 303 || s === 401).length).toBeLessThanOrEqual(ADDRESS_CAPACITY + 1);
+    expect(statuses.every((s) => [303, 401, 429, 503].includes(s))).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(guesses / 2);
     const retryAfter = answers.find((res) => res.status === 429)!.headers.get('retry-after');
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
   }, 120_000);

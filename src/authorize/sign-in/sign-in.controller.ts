@@ -11,6 +11,8 @@ import { redirectWith } from '../authorization-redirect.js';
 import { AuthorizationPageError } from '../authorization-request.js';
 import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-binding.js';
+import { CANCEL_FIELD } from './html-page.js';
+import type { PendingSignIn } from './pending-sign-in.js';
 import { PendingSignIns } from './pending-sign-in.js';
 import { ProxyWarning } from './proxy-warning.js';
 import { SignInPage } from './sign-in-page.js';
@@ -22,9 +24,10 @@ const EXPIRED = 'This sign-in request is unknown or has expired. Return to the a
 /**
  * `POST /api/oauth2/sign-in`: the form of the sign-in page. The sealed pending sign-in must be
  * ours and unexpired; CSRF (field + cookie + the hash sealed with the request); then
- * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (401,
+ * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (200,
  * no redirect); success spends the form (once, on every replica), issues a code and answers
- * `303 See Other` to the redirect URI with `code`, `state` and `iss`.
+ * `303 See Other` to the redirect URI with `code`, `state` and `iss`. Cancel spends the form too
+ * and answers the same way with `error=access_denied` (RFC 6749 §4.1.2.1).
  */
 @Controller('api/oauth2')
 @UseFilters(AuthorizeExceptionFilter)
@@ -56,6 +59,11 @@ export class SignInController {
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + pending.id), pending.csrfHash)) {
       throw new AuthorizationPageError('Request refused', 'The sign-in form was not submitted from this browser session. Return to the application and start again.', 403);
     }
+    if (body.get(CANCEL_FIELD) !== undefined) {
+      await this.spend(pending);
+      this.redirectToClient(reply, pending, { error: 'access_denied', error_description: 'the user cancelled the sign-in' });
+      return;
+    }
     const username = (body.get('username') ?? '').trim();
     const password = body.get('password') ?? '';
     const model = { client, scopes: pending.scopes, sealed, csrfToken: csrfToken!, username };
@@ -73,16 +81,31 @@ export class SignInController {
       return;
     }
     if (result.outcome === 'wrong_credentials') {
-      this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
+      // 200, not 401: a 401 must carry WWW-Authenticate (RFC 9110 §15.5.2), and browsers log it as an error.
+      this.page.send(reply, 200, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
+    await this.spend(pending);
+    const code = await this.codes.issue(pending, result.user.id, Math.floor(Date.now() / 1000));
+    this.redirectToClient(reply, pending, { code });
+  }
+
+  /** Marks the form used, once on every replica: a second submission gets an error page. */
+  private async spend(pending: PendingSignIn): Promise<void> {
     if (!(await this.replay.rememberOnce(`sign-in:${pending.id}`, Math.max(1000, pending.expiresAt - Date.now() + 1000)))) {
       throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
     }
-    const code = await this.codes.issue(pending, result.user.id, Math.floor(Date.now() / 1000));
+  }
+
+  /** `303 See Other` to the redirect URI with `params`, `state` and `iss`, ending the CSRF cookie. */
+  private redirectToClient(reply: FastifyReply, pending: PendingSignIn, params: Record<string, string>): void {
     void reply
       .code(303)
-      .headers({ location: redirectWith(pending.redirectUri, { code, state: pending.state, iss: this.server.issuer }), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
+      .headers({
+        location: redirectWith(pending.redirectUri, { ...params, state: pending.state, iss: this.server.issuer }),
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      })
       .header('set-cookie', clearCsrfCookie(pending.id, this.server.secureCookies))
       .send();
   }
