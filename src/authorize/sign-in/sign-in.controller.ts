@@ -17,6 +17,7 @@ import { PendingSignIns } from './pending-sign-in.js';
 import { ProxyWarning } from './proxy-warning.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInService } from './sign-in.service.js';
+import { HtmlPage } from '../../common/route-catalogue.js';
 
 const WRONG_CREDENTIALS = 'Incorrect username or password.';
 const EXPIRED = 'This sign-in request is unknown or has expired. Return to the application and start again.';
@@ -44,6 +45,7 @@ export class SignInController {
   ) {}
 
   @Post('sign-in')
+  @HtmlPage()
   @HttpCode(200)
   async signIn(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = request.body;
