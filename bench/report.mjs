@@ -26,6 +26,7 @@ export function summarize(scenarios, runsByScenario, comparisons, latencyGoals =
       loadGeneratorCpuPct: median(runs.map((r) => r.loadGeneratorCpuPct)),
       otherCpuPct: median(runs.map((r) => r.otherCpuPct)),
       requestsPerFlow: median(runs.map((r) => r.requestsPerFlow)),
+      redisCommandsPerFlow: runs[0]?.redisCommandsPerFlow,
       untilCodeP50Ms: median(runs.map((r) => r.untilCodeP50Ms)),
       tokenP50Ms: median(runs.map((r) => r.tokenP50Ms)),
       failures,
@@ -108,6 +109,8 @@ export function flowMarkdown({ rows, ratios }, meta) {
       'generator CPU %: the bench process driving the browsers, of one core. ' +
       `One bcrypt compare in the bench process: ${Object.entries(meta.bcryptMs ?? {}).map(([cost, ms]) => `cost ${cost} ${ms.toFixed(1)} ms`).join(', ')}; ` +
       `"bcrypt bound" = ${meta.cpuCount} cores / that time, the most flows/s any server could sign in with nothing else to do.`,
+    ...rows.filter((r) => r.redisCommandsPerFlow !== undefined).slice(0, 1).map((r) => `Redis store: ${fixed(r.redisCommandsPerFlow, 1)} round trips per flow ` +
+      '(commands the server sends, counted with MONITOR over 20 sequential flows; script-internal commands excluded).'),
     '',
     '| ratio (median flows/s) | value | goal | | ours / bcrypt bound |',
     '|---|---:|---|---|---:|',

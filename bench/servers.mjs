@@ -65,11 +65,11 @@ function createFlowUsers(costs) {
 }
 
 /**
- * The YAML configuration of our server for the bench (SPEC §1, §2, §4 keys). An odd `variant`
- * (BENCH_RELOAD_EVERY: the configurations a reload alternates between) adds a client and
- * publishes a second access-token key, without changing what the scenarios use or check.
+ * The YAML configuration of our server for the bench (SPEC §1, §2, §4 keys), on `store`. An odd
+ * `variant` (BENCH_RELOAD_EVERY: the configurations a reload alternates between) adds a client
+ * and publishes a second access-token key, without changing what the scenarios use or check.
  */
-function ourConfig(fixtures, root, variant = 0) {
+function ourConfig(fixtures, root, store, variant = 0) {
   const clientCredentialsOnly = {
     'allowed-grant-types': ['client_credentials'],
     'allowed-scopes': [fixtures.scope],
@@ -94,7 +94,7 @@ function ourConfig(fixtures, root, variant = 0) {
       ],
       'id-token': [{ id: 'bench-it-es256', algorithm: 'ES256', 'private-key-file': fixtures.idTokenKeyFile }],
     },
-    store: { type: 'memory' },
+    store,
   };
 }
 
@@ -104,13 +104,14 @@ function ourConfig(fixtures, root, variant = 0) {
  * @param {string} options.name      label in the report
  * @param {string} options.logLevel  LOG_LEVEL (`warn` for the measured rows, `info` to price the request log)
  * @param {string[]} [options.nodeArgs]  extra node flags (e.g. `--cpu-prof`)
+ * @param {object} [options.store]  the `store` section (default the memory store)
  */
-export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], cwd = REPO }) {
+export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], cwd = REPO, store = { type: 'memory' } }) {
   const port = await freePort();
   const root = `http://${HOST}:${port}`;
   const configFile = join(fixtures.dir, `sympauthy-${name}.yml`);
   // The YAML is written as-is: `$` in the bcrypt hash is literal (SPEC §4: only `${` expands).
-  const write = (variant) => writeFileSync(configFile, stringify(ourConfig(fixtures, root, variant)), { mode: 0o600 });
+  const write = (variant) => writeFileSync(configFile, stringify(ourConfig(fixtures, root, store, variant)), { mode: 0o600 });
   write(0);
   const server = await startProcess({
     name,

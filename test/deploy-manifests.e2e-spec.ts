@@ -163,11 +163,13 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services.proxy.depends_on).sort()).toEqual(replicas.map(([name]) => name).sort());
   });
 
-  it('proxies to every replica', () => {
+  it('proxies to every replica, which trusts exactly that one proxy for the client address', () => {
     const mount = services.proxy.volumes.find((v: string) => v.endsWith(':/etc/nginx/nginx.conf:ro'));
     const nginx = readFileSync(mount.split(':')[0], 'utf8');
     const upstreams = [...nginx.matchAll(/^\s*server\s+([\w.-]+):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`);
     expect(upstreams.sort()).toEqual(replicas.map(([name]) => `${name}:3000`).sort());
+    expect(nginx).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    for (const [, replica] of replicas) expect(replica.environment.TRUST_PROXY).toBe('1');
   });
 
   it('gives every replica the Redis store, the shared keys, and the same settings', () => {

@@ -102,6 +102,13 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
         expect(outcomes.filter((o) => !o.matching).every((o) => o.outcome === 'mismatch' || o.outcome === 'spent')).toBe(true);
       });
 
+      it('compares bindings as whole strings, whatever characters they hold', async () => {
+        const binding = 'line 1\nline "2" \\ {tag} é';
+        await t.codes.save('code-hash', { ...codeRecord(), binding }, LONG_TTL);
+        expect((await t.codes.redeem('code-hash', ['line 1', 'line 1\nline "2"', `${binding} `], LONG_TTL)).outcome).toBe('mismatch');
+        expect(await t.codes.redeem('code-hash', [binding], LONG_TTL)).toEqual({ outcome: 'redeemed', record: { ...codeRecord(), binding } });
+      });
+
       it('keeps optional fields, and leaves them out when absent', async () => {
         const full = { ...codeRecord(), nonce: 'n-1', dpopJkt: 'jkt-1', sessionId: 'session-1' };
         await t.codes.save('full', full, LONG_TTL);

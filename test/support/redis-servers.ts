@@ -1,10 +1,11 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { freePort } from './node-process.js';
 
 /**
@@ -44,9 +45,54 @@ export function redisCommand(port: number, command: string, timeoutMs = 1_000): 
   });
 }
 
-/** Whether a Redis answers PING on `port`. */
+/** Deletes every key under `keyPrefix` on `url` (what a test wrote with long TTLs, e.g. refresh-token families). */
+export async function deleteKeys(url: string, keyPrefix: string): Promise<void> {
+  const client = new Redis(url);
+  try {
+    for await (const keys of client.scanStream({ match: `${keyPrefix}*`, count: 1000 })) {
+      if ((keys as string[]).length > 0) await client.unlink(...(keys as string[]));
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** PEM files of a TLS Redis and of a client it accepts, all signed by one CA (see {@link makeTlsFiles}). */
+export interface RedisTlsFiles {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/**
+ * A throwaway CA (openssl) with a server certificate for 127.0.0.1 and `redis.test`, and a client
+ * certificate, in `dir`.
+ */
+export async function makeTlsFiles(dir: string): Promise<RedisTlsFiles> {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => run('openssl', args, { timeout: 20_000 });
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  await openssl('req', '-x509', ...newKey, '-days', '1', '-subj', '/CN=sympauthy test CA', '-keyout', file('ca.key'), '-out', file('ca.pem'));
+  const extensions = { server: 'subjectAltName=IP:127.0.0.1,DNS:redis.test', client: 'extendedKeyUsage=clientAuth' };
+  for (const [name, extension] of Object.entries(extensions)) {
+    writeFileSync(file(`${name}.ext`), `${extension}\n`);
+    await openssl('req', ...newKey, '-subj', `/CN=${name}`, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`));
+    await openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+      '-days', '1', '-extfile', file(`${name}.ext`), '-out', file(`${name}.pem`));
+  }
+  return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
+}
+
+async function tlsRedisAnswers(port: number, tls: RedisTlsFiles): Promise<boolean> {
+  return run('redis-cli', ['--tls', '--cacert', tls.ca, '--cert', tls.clientCert, '--key', tls.clientKey, '-h', HOST, '-p', String(port), 'ping'], { timeout: 2_000 })
+    .then(({ stdout }) => /^(PONG|.*NOAUTH)/.test(stdout.trim()), () => false);
+}
+
+/** Whether a Redis answers PING on `port` (with PONG, or NOAUTH when it wants a password). */
 export async function redisAnswers(port: number): Promise<boolean> {
-  return redisCommand(port, 'PING', 500).then((reply) => reply === 'PONG', () => false);
+  return redisCommand(port, 'PING', 500).then((reply) => reply === 'PONG', (e: Error) => /NOAUTH/.test(e.message));
 }
 
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -63,18 +109,29 @@ export class RedisServer {
   private exited: Promise<void> = Promise.resolve();
   private output = '';
 
-  private constructor(readonly port: number, private readonly dir: string, private readonly extraArgs: string[]) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly extraArgs: string[],
+    private readonly tls: RedisTlsFiles | undefined,
+  ) {}
 
-  /** Starts a standalone server (no persistence, DEBUG allowed for fault tests) on a free port. */
-  static async start(extraArgs: string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'sympauthy-redis-')), extraArgs);
-    try {
-      await server.resume();
-    } catch (e) {
-      await server.stop();
-      throw e;
+  /**
+   * Starts a standalone server (no persistence, DEBUG allowed for fault tests) on a free port;
+   * with `tls`, that port speaks TLS only (and requires a client certificate signed by the CA).
+   */
+  static async start(extraArgs: string[] = [], tls?: RedisTlsFiles): Promise<RedisServer> {
+    // A free port may be taken by another run between the probe and the bind: try another one.
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'sympauthy-redis-')), extraArgs, tls);
+      try {
+        await server.resume();
+        return server;
+      } catch (e) {
+        await server.stop();
+        if (attempt === 3 || !/Address already in use/.test(String(e))) throw e;
+      }
     }
-    return server;
   }
 
   get url(): string {
@@ -88,9 +145,12 @@ export class RedisServer {
   /** (Re)starts the process on the same port and waits until it answers. */
   async resume(): Promise<void> {
     if (this.running) return;
+    const ports = this.tls === undefined ? ['--port', String(this.port)] : [
+      '--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.tls.serverCert, '--tls-key-file', this.tls.serverKey,
+      '--tls-ca-cert-file', this.tls.ca, '--tls-auth-clients', 'yes',
+    ];
     const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', this.dir,
-      '--enable-debug-command', 'local', ...this.extraArgs,
+      ...ports, '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', this.dir, '--enable-debug-command', 'local', ...this.extraArgs,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => { this.output += chunk.toString('utf8'); });
@@ -98,7 +158,7 @@ export class RedisServer {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     await waitUntil(async () => {
       if (!this.running) throw new Error(`redis-server on ${this.port} exited: ${this.output.slice(-2_000)}`);
-      return redisAnswers(this.port);
+      return this.tls === undefined ? redisAnswers(this.port) : tlsRedisAnswers(this.port, this.tls);
     }, `redis-server on ${this.port}`);
   }
 

@@ -31,6 +31,8 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
   private readonly where: string;
   private failing = false;
   private closed = false;
+  /** The last connection error, for the message of a failed {@link connect}. */
+  private lastError: string | undefined;
 
   /** `logger`: where connection changes are reported (default: Nest's, context `RedisStore`). */
   constructor(readonly options: RedisStoreOptions, private readonly logger: Pick<LoggerService, 'log' | 'warn'> = new Logger('RedisStore')) {
@@ -81,8 +83,8 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
     }
     // Without an error listener, ioredis prints every connection error itself. Each outage is
     // logged once: at the first error, or when a reconnection is scheduled (a closed socket).
-    this.client.on('error', (e: Error) => this.onFailure(reasonOf(e)));
-    this.client.on('node error', (e: Error) => this.onFailure(reasonOf(e)));
+    this.client.on('error', (e: Error) => this.onFailure(this.lastError = reasonOf(e)));
+    this.client.on('node error', (e: Error) => this.onFailure(this.lastError = reasonOf(e)));
     this.client.on('reconnecting', () => this.onFailure('connection closed'));
     this.client.on('ready', () => this.onReady());
   }
@@ -93,7 +95,12 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
    */
   async connect(): Promise<void> {
     if (this.client.status !== 'wait') return;
-    await this.run('connect', () => this.client.connect());
+    try {
+      await this.client.connect();
+    } catch (e) {
+      // ioredis rejects with "Connection is closed"; the error event before it says why.
+      throw new StoreUnavailableError(`redis store: connecting to ${this.where} failed: ${this.lastError ?? this.explain(e)}`);
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -136,8 +143,16 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
     try {
       return await command();
     } catch (e) {
-      throw new StoreUnavailableError(`redis store: ${operation} failed: ${reasonOf(e)}`);
+      throw new StoreUnavailableError(`redis store: ${operation} failed: ${this.explain(e)}`);
     }
+  }
+
+  /** ioredis's wording of the usual failures, said in the store's terms. */
+  private explain(e: unknown): string {
+    const reason = reasonOf(e);
+    if (/enableOfflineQueue|isn't ready|Connection is closed/.test(reason)) return `not connected to ${this.where}`;
+    if (reason === 'Command timed out') return `no reply within the command timeout (${this.options.commandTimeoutMs} ms)`;
+    return reason;
   }
 
   private onFailure(reason: string): void {

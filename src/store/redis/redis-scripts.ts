@@ -8,25 +8,27 @@
  */
 
 /**
- * KEYS[1] the code; ARGV[1] the spent marker's TTL (ms), ARGV[2..] the bindings presented.
- * The value is `{"live":<record>}` or `{"spent":{"clientId":…,"grantId":…,"familyId":…}}`.
- * Returns `{outcome, stored value}` (`{'missing'}` for none).
+ * KEYS[1] the code; ARGV[1] the spent marker's TTL (ms), ARGV[2..] the bindings presented, each
+ * JSON-encoded. A live code is three lines: its binding (JSON), its spent marker (JSON), its
+ * record (JSON); JSON never holds a raw newline. A spent code is an empty line, then its marker.
+ * Plain string operations, no cjson: decoding the record on every redemption cost more than the
+ * rest of the script. Returns `{outcome, JSON}` (`{'missing'}` for none).
  */
 const REDEEM_CODE = `
 local stored = redis.call('GET', KEYS[1])
 if not stored then return {'missing'} end
-local entry = cjson.decode(stored)
-if entry.spent then return {'spent', stored} end
-local binding = entry.live.binding
+local first = string.find(stored, '\\n', 1, true)
+if first == 1 then return {'spent', string.sub(stored, 2)} end
+local second = string.find(stored, '\\n', first + 1, true)
+local binding = string.sub(stored, 1, first - 1)
+local record = string.sub(stored, second + 1)
 for i = 2, #ARGV do
   if ARGV[i] == binding then
-    local live = entry.live
-    local spent = cjson.encode({spent = {clientId = live.clientId, grantId = live.grantId, familyId = live.familyId}})
-    redis.call('SET', KEYS[1], spent, 'PX', ARGV[1])
-    return {'redeemed', stored}
+    redis.call('SET', KEYS[1], '\\n' .. string.sub(stored, first + 1, second - 1), 'PX', ARGV[1])
+    return {'redeemed', record}
   end
 end
-return {'mismatch', stored}
+return {'mismatch', record}
 `;
 
 /**
