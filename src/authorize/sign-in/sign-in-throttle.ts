@@ -65,26 +65,28 @@ export class SignInThrottle {
     const deadline = this.now() + MAX_WAIT_MS;
     const addressKey = addressCounterKey(address);
     const userKey = userCounterKey(username);
-    const byAddress = await this.reserveAddress(addressKey, deadline);
-    if (!('reservationId' in byAddress)) return refused(byAddress.retryAfterMs);
-    let byUser: Reserved;
-    try {
-      byUser = await this.reserveUser(userKey, deadline);
-    } catch (e) {
-      await this.release(addressKey, byAddress.reservationId, { failed: false, reset: false }, ADDRESS_LEAK);
-      throw e;
-    }
-    if (!('reservationId' in byUser)) {
-      await this.release(addressKey, byAddress.reservationId, { failed: false, reset: false }, ADDRESS_LEAK);
-      return refused(byUser.retryAfterMs);
+    // Both places are reserved at once (one batch to a shared store); a place won by an attempt
+    // refused by the other counter is given back unchanged.
+    const [byAddress, byUser] = await Promise.allSettled([this.reserveAddress(addressKey, deadline), this.reserveUser(userKey, deadline)]);
+    const addressReservation = byAddress.status === 'fulfilled' && 'reservationId' in byAddress.value ? byAddress.value.reservationId : undefined;
+    const userReservation = byUser.status === 'fulfilled' && 'reservationId' in byUser.value ? byUser.value.reservationId : undefined;
+    if (addressReservation === undefined || userReservation === undefined) {
+      const unchanged = { failed: false, reset: false };
+      await Promise.all([
+        addressReservation === undefined ? undefined : this.release(addressKey, addressReservation, unchanged, ADDRESS_LEAK),
+        userReservation === undefined ? undefined : this.release(userKey, userReservation, unchanged, USER_LEAK),
+      ]);
+      for (const result of [byAddress, byUser]) if (result.status === 'rejected') throw result.reason;
+      const waits = [byAddress, byUser].map((r) => (r.status === 'fulfilled' && 'retryAfterMs' in r.value ? r.value.retryAfterMs : 0));
+      return refused(Math.max(...waits));
     }
     return {
       admitted: true,
       settle: async (outcome) => {
         const failed = outcome === 'failure';
         await Promise.all([
-          this.release(addressKey, byAddress.reservationId, { failed, reset: false }, ADDRESS_LEAK),
-          this.release(userKey, byUser.reservationId, { failed, reset: outcome === 'success' }, USER_LEAK),
+          this.release(addressKey, addressReservation, { failed, reset: false }, ADDRESS_LEAK),
+          this.release(userKey, userReservation, { failed, reset: outcome === 'success' }, USER_LEAK),
         ]);
       },
     };

@@ -89,8 +89,9 @@ export class SignInController {
       this.page.send(reply, 200, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
-    await this.spend(pending);
-    const code = await this.codes.issue(pending, result.user.id, Math.floor(Date.now() / 1000));
+    // Recorded, spent and issued at once: a code saved for a form that turns out already spent is
+    // never handed out and expires unused.
+    const [, , code] = await Promise.all([result.recorded, this.spend(pending), this.codes.issue(pending, result.user.id, Math.floor(Date.now() / 1000))]);
     this.redirectToClient(reply, pending, { code });
   }
 

@@ -5,7 +5,8 @@ import type { User, UserDirectory } from '../../users/user-directory.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
 export type SignInResult =
-  | { outcome: 'success'; user: User }
+  /** `recorded` settles when the success is written to the throttle: await it with what follows. */
+  | { outcome: 'success'; user: User; recorded: Promise<void> }
   | { outcome: 'wrong_credentials' }
   | { outcome: 'throttled'; retryAfterSeconds: number };
 
@@ -33,8 +34,12 @@ export class SignInService {
       await admission.settle('abandoned');
       throw e;
     }
-    await admission.settle(user ? 'success' : 'failure');
-    return this.counted(user ? { outcome: 'success', user } : { outcome: 'wrong_credentials' });
+    if (!user) {
+      await admission.settle('failure');
+      return this.counted({ outcome: 'wrong_credentials' });
+    }
+    // The caller writes the code while the success is recorded (one batch to a shared store).
+    return this.counted({ outcome: 'success', user, recorded: admission.settle('success') });
   }
 
   private counted<T extends SignInResult>(result: T): T {

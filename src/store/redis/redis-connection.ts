@@ -48,6 +48,9 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
       // A socket to a dead node that does not close by itself is destroyed after this (default 2 s).
       disconnectTimeout: 500,
       connectionName: 'sympauthy',
+      // Commands issued in the same tick (the two counters of a sign-in, the code and the form's
+      // single-use mark) go out in one write: fewer system calls per flow.
+      enableAutoPipelining: true,
       ...(options.username === undefined ? {} : { username: options.username }),
       ...(options.password === undefined ? {} : { password: options.password }),
     };
@@ -72,6 +75,7 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
         enableOfflineQueue: false,
         lazyConnect: true,
         scaleReads: 'master',
+        enableAutoPipelining: true,
         clusterRetryStrategy: reconnectDelay,
         // A restarted node comes back at the same address: retry it rather than wait for a MOVED.
         clusterNodeRetryStrategy: reconnectDelay,

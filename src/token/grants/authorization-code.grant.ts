@@ -83,13 +83,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
         familyId: record.familyId, grantId: record.grantId, clientId: client.id, userId: user.id, scopes: record.scopes,
         authTime: record.authTime, currentHash: minted.hash, rotatedAt: Date.now(), revoked: false, sessionId: record.sessionId,
       }, this.policy.refreshTokenTtlMs);
-      // A replay racing this redemption revokes the grant, then the family: if it revoked the
-      // grant before this check, the family may have been created after its revocation — revoke
-      // it here; if after, its own family revocation sees the family.
-      if (await this.revocations.isGrantRevoked(record.grantId)) {
-        await this.families.revoke(record.familyId);
-        throw OAuthError.invalidGrant(ALREADY_USED);
-      }
+      // A replay racing this redemption (at this replica or another) revokes the grant, then
+      // the family: if it revoked the grant before this check, the family may have been created
+      // after its revocation — revoke it here; if after, its own family revocation sees the
+      // family. Either way this redemption, the first, still answers: its tokens are dead (their
+      // grant is revoked), as the replay rule wants, and of two racing redemptions exactly one
+      // succeeds and the other is the replay.
+      if (await this.revocations.isGrantRevoked(record.grantId)) await this.families.revoke(record.familyId);
       refreshToken = minted.token;
     }
     return this.tokens.issue({
