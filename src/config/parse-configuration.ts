@@ -5,7 +5,7 @@ import { ConfigErrors, keyPath } from './config-errors.js';
 import { isPlainObject } from './config-files.js';
 import { parseDuration } from './duration.js';
 import {
-  AudienceConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, StoreConfig, UrlsConfig, UserConfig,
+  AudienceConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, SessionConfig, StoreConfig, UrlsConfig, UserConfig,
 } from './sympauthy-config.js';
 
 export interface TokenLifespans {
@@ -26,6 +26,7 @@ export interface ParsedConfiguration {
   keys: { accessToken: KeyConfig[]; idToken: KeyConfig[] };
   token: TokenLifespans;
   store: StoreConfig | undefined;
+  session: SessionConfig | undefined;
 }
 
 export const DEFAULT_LIFESPANS: TokenLifespans = {
@@ -60,6 +61,7 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
       authorizationCodeMs: parseDuration(root.token?.authorizationCode?.lifespan) ?? DEFAULT_LIFESPANS.authorizationCodeMs,
     },
     store: root.store,
+    session: root.session,
   };
 }
 
