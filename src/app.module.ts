@@ -11,6 +11,7 @@ import { LiveConfigModule } from './live-config/live-config.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { SessionModule } from './session/session.module.js';
 import { StoreModule } from './store/store.module.js';
 import { TokenModule } from './token/token.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         ClientsModule,
         KeysModule,
         TokenModule,
+        SessionModule,
         AuthorizeModule,
         UserInfoModule,
         OidcDiscoveryModule,

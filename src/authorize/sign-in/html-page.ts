@@ -68,6 +68,11 @@ export interface SignInPageModel {
   csrfToken: string;
   username?: string;
   error?: string;
+  /**
+   * When the browser has a session: who is signed in (HTML above the form) and a submit button to
+   * sign in as someone else (HTML after the sign-in button); see `session/session-pages.ts`.
+   */
+  signedIn?: { noticeHtml: string; switchButtonHtml: string };
 }
 
 /** The sign-in form: plain HTML, no JavaScript, labelled inputs, an accessible error message. */
@@ -81,7 +86,7 @@ ${model.scopes.map((s) => `<li>${escapeHtml(model.scopeDescriptions.get(s) ?? s)
   return htmlDocument(`Sign in to ${model.clientName}`, `<h1>Sign in</h1>
 <p>to continue to <strong>${escapeHtml(model.clientName)}</strong></p>
 ${scopes}
-${error}<form method="post" action="${escapeHtml(model.action)}">
+${model.signedIn?.noticeHtml ?? ''}${error}<form method="post" action="${escapeHtml(model.action)}">
 <input type="hidden" name="request" value="${escapeHtml(model.request)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(model.csrfToken)}">
 <label for="username">Username</label>
@@ -89,5 +94,5 @@ ${error}<form method="post" action="${escapeHtml(model.action)}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${described}>
 <button type="submit">Sign in</button>
-</form>`);
+${model.signedIn?.switchButtonHtml ?? ''}</form>`);
 }

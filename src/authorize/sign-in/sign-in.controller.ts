@@ -4,10 +4,12 @@ import { Clients } from '../../clients/clients.js';
 import { FormBody } from '../../common/form-body.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import type { OutcomeRequest } from '../../observability/request-outcome.js';
+import { Sessions, newSessionGrant } from '../../session/sessions.js';
+import { SWITCH_ACCOUNT_FIELD } from '../../session/session-pages.js';
 import { REPLAY_CACHE } from '../../store/replay-cache.js';
 import type { ReplayCache } from '../../store/replay-cache.js';
 import { AuthorizationCodeIssuer } from '../authorization-code-issuer.js';
-import { redirectWith } from '../authorization-redirect.js';
+import { redirectToClient, redirectWith } from '../authorization-redirect.js';
 import { AuthorizationPageError } from '../authorization-request.js';
 import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-binding.js';
@@ -22,8 +24,10 @@ const EXPIRED = 'This sign-in request is unknown or has expired. Return to the a
  * `POST /api/oauth2/sign-in`: the form of the sign-in page. The sealed pending sign-in must be
  * ours and unexpired; CSRF (field + cookie + the hash sealed with the request); then
  * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (401,
- * no redirect); success spends the form (once, on every replica), issues a code and answers
- * `303 See Other` to the redirect URI with `code`, `state` and `iss`.
+ * no redirect); success spends the form (once, on every replica), starts a new single sign-on
+ * session (a new cookie: the browser's previous session ends), issues a code in it and answers
+ * `303 See Other` to the redirect URI with `code`, `state` and `iss`. "Not you?" (the
+ * `switch_account` button) ends the browser's session and shows the form again.
  */
 @Controller('api/oauth2')
 @UseFilters(AuthorizeExceptionFilter)
@@ -36,6 +40,7 @@ export class SignInController {
     private readonly codes: AuthorizationCodeIssuer,
     private readonly page: SignInPage,
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
+    private readonly sessions: Sessions,
   ) {}
 
   @Post('sign-in')
@@ -54,9 +59,16 @@ export class SignInController {
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + pending.id), pending.csrfHash)) {
       throw new AuthorizationPageError('Request refused', 'The sign-in form was not submitted from this browser session. Return to the application and start again.', 403);
     }
+    if (body.get(SWITCH_ACCOUNT_FIELD) !== undefined) {
+      await this.sessions.end(request);
+      void reply.header('set-cookie', this.sessions.clearCookie);
+      this.page.send(reply, 200, { client, scopes: pending.scopes, sealed, csrfToken: csrfToken! });
+      return;
+    }
     const username = (body.get('username') ?? '').trim();
     const password = body.get('password') ?? '';
-    const model = { client, scopes: pending.scopes, sealed, csrfToken: csrfToken!, username };
+    const signedInAs = this.sessions.hasCookie(request) ? pending.signedInAs : undefined;
+    const model = { client, scopes: pending.scopes, sealed, csrfToken: csrfToken!, username, signedInAs };
     if (!username || !password) {
       this.page.send(reply, 400, { ...model, error: 'Enter your username and password.' });
       return;
@@ -76,12 +88,11 @@ export class SignInController {
     if (!(await this.replay.rememberOnce(`sign-in:${pending.id}`, Math.max(1000, pending.expiresAt - Date.now() + 1000)))) {
       throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
     }
-    const code = await this.codes.issue(pending, result.user.id, Math.floor(Date.now() / 1000));
-    void reply
-      .code(303)
-      .headers({ location: redirectWith(pending.redirectUri, { code, state: pending.state, iss: this.server.issuer }), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
-      .header('set-cookie', clearCsrfCookie(pending.id, this.server.secureCookies))
-      .send();
+    const grant = newSessionGrant(client.id);
+    const { record, setCookie } = await this.sessions.start(request, result.user.id, grant);
+    const code = await this.codes.issue(pending, result.user.id, record.authTime, record.sessionId, grant);
+    redirectToClient(reply, redirectWith(pending.redirectUri, { code, state: pending.state, iss: this.server.issuer }),
+      [clearCsrfCookie(pending.id, this.server.secureCookies), setCookie]);
   }
 }
 
