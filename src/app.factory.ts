@@ -5,6 +5,8 @@ import { AppModule, AppOptions } from './app.module.js';
 import { OAuthExceptionFilter } from './common/oauth-exception.filter.js';
 import { registerHttpSetup } from './common/http-setup.js';
 import { Environment, fastifyTrustProxy } from './config/environment.js';
+import { registerCors } from './cors/cors-hooks.js';
+import { CorsPolicy } from './cors/cors-policy.js';
 import { ConfigurationSnapshot } from './live-config/configuration-snapshot.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -17,7 +19,7 @@ export interface CreateAppOptions extends AppOptions {
 
 /**
  * Builds the Nest application on the Fastify adapter with the HTTP behaviour every route shares
- * (strict form parsing, 64 KiB body limit, OAuth error rendering, metrics, request log). Used by
+ * (strict form parsing, 64 KiB body limit, OAuth error rendering, CORS, metrics, request log). Used by
  * `main.ts` and by the e2e tests, so both run the same app.
  */
 export async function createApp(configuration: ConfigurationSnapshot, environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
@@ -38,6 +40,7 @@ export async function createApp(configuration: ConfigurationSnapshot, environmen
   });
   app.useGlobalFilters(new OAuthExceptionFilter());
   registerOAuthOutcome(adapter.getInstance());
+  registerCors(adapter.getInstance(), app.get(CorsPolicy));
   app.get(Metrics).observeHttp(adapter.getInstance());
   if (logger) registerRequestLog(adapter.getInstance(), logger.requests);
   for (const warning of configuration.warnings) (logger || console).warn(warning, 'Configuration');

@@ -3,6 +3,7 @@ import { AuthorizeModule } from './authorize/authorize.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { CommonModule } from './common/common.module.js';
 import { Environment } from './config/environment.js';
+import { CorsModule } from './cors/cors.module.js';
 import { OidcDiscoveryModule } from './discovery/discovery.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         AuthorizeModule,
         UserInfoModule,
         OidcDiscoveryModule,
+        CorsModule,
         ...extensions,
       ],
     };

@@ -3,6 +3,7 @@ import { createApp } from './app.factory.js';
 import { moduleStartupFailure, prepareStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
 import { JsonLogger } from './observability/json-logger.js';
+import { startupSummary } from './live-config/startup-summary.js';
 
 /**
  * Starts the server: validate the environment and the whole configuration (exit 2 with every
@@ -26,8 +27,7 @@ async function main(): Promise<void> {
   await app.listen({ port: environment.port, host: environment.host });
   const address = app.getHttpServer().address();
   const bound = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${environment.host}:${environment.port}`;
-  logger.log(`listening on ${bound}, issuer ${configuration.issuer}, ` +
-    `${configuration.clients.all.length} client(s), store ${configuration.store.type}`, 'Bootstrap');
+  logger.log(startupSummary(configuration, environment, bound), 'Bootstrap');
 
   let stopping = false;
   const shutdown = (signal: string) => {

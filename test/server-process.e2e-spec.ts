@@ -28,6 +28,15 @@ describe('the server process (node dist/main.js)', () => {
     });
     afterAll(async () => server.stop());
 
+    it('says what started in one line, and keeps the framework\'s route mapping for the debug level', () => {
+      const startup = server.printed.split('\n').filter((line) => line.startsWith('{') && !line.includes('"msg":"request"'));
+      expect(startup.filter((line) => /"msg":"listening on 127\.0\.0\.1:\d+: issuer http:\/\/issuer\.test, store memory, 3 clients/.test(line))).toHaveLength(1);
+      expect(server.printed).not.toMatch(/Mapped \{/);
+      expect(server.printed).not.toMatch(/dependencies initialized/);
+      // The two generated-key warnings and the line above: nothing else at startup.
+      expect(startup.length).toBeLessThanOrEqual(3);
+    });
+
     it('answers the liveness and readiness probes', async () => {
       const live = await request(server.url).get('/health/live');
       expect(live.status).toBe(200);

@@ -8,6 +8,7 @@ import { AuthorizationCodeIssuer } from './authorization-code-issuer.js';
 import { AuthorizationPipeline } from './authorization-pipeline.js';
 import { AuthorizeController } from './authorize.controller.js';
 import { PendingSignIns } from './sign-in/pending-sign-in.js';
+import { ProxyWarning } from './sign-in/proxy-warning.js';
 import { SignInPage } from './sign-in/sign-in-page.js';
 import { SignInThrottle } from './sign-in/sign-in-throttle.js';
 import { SignInController } from './sign-in/sign-in.controller.js';
@@ -20,7 +21,7 @@ import { SignInService } from './sign-in/sign-in.service.js';
 @Module({
   imports: [ClientsModule, ScopesModule, KeysModule, TokenModule, SessionModule],
   controllers: [AuthorizeController, SignInController],
-  providers: [AuthorizationPipeline, AuthorizationCodeIssuer, PendingSignIns, SignInPage, SignInThrottle, SignInService],
+  providers: [AuthorizationPipeline, AuthorizationCodeIssuer, PendingSignIns, ProxyWarning, SignInPage, SignInThrottle, SignInService],
   exports: [AuthorizationPipeline, AuthorizationCodeIssuer],
 })
 export class AuthorizeModule {}

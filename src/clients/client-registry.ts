@@ -114,6 +114,7 @@ function buildClient(
     defaultScopes,
     audience,
     uris,
+    allowedOrigins: merged.allowedOrigins,
   });
 }
 

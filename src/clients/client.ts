@@ -30,6 +30,8 @@ export interface ClientProperties {
   defaultScopes: string[];
   audience: Audience;
   uris: Record<string, string>;
+  /** Browser origins allowed besides the redirect URIs' origins (CORS); none when omitted. */
+  allowedOrigins?: string[];
 }
 
 /** An immutable, validated client (SPEC §1). */
@@ -45,6 +47,7 @@ export class Client {
   readonly defaultScopes: readonly string[];
   readonly audience: Audience;
   readonly uris: Readonly<Record<string, string>>;
+  readonly allowedOrigins: readonly string[];
 
   constructor(props: ClientProperties) {
     this.id = props.id;
@@ -58,6 +61,7 @@ export class Client {
     this.defaultScopes = Object.freeze([...props.defaultScopes]);
     this.audience = props.audience;
     this.uris = Object.freeze({ ...props.uris });
+    this.allowedOrigins = Object.freeze([...(props.allowedOrigins ?? [])]);
     Object.freeze(this);
   }
 

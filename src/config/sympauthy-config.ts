@@ -3,6 +3,7 @@ import {
   IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, ValidateNested,
 } from 'class-validator';
 import { BCRYPT_HASH } from '../common/bcrypt-limiter.js';
+import { IsOriginList } from '../cors/origins.js';
 import {
   StoreRule, clusterProblem, keyPrefixProblem, onlyWithRedis, pemFileProblem, timeoutProblem, tlsProblem, urlProblem,
 } from './store-config-rules.js';
@@ -81,6 +82,12 @@ export class ClientConfig {
   @IsOptional() @IsArray({ message: 'must be a list of URIs' })
   @IsString({ each: true, message: 'must be a list of strings' })
   allowedPostLogoutRedirectUris?: string[];
+
+  /** Browser origins allowed to call the token, revocation, introspection and UserInfo endpoints, besides the redirect URIs' (docs/cors.md). */
+  @Expose({ name: 'allowed-origins' })
+  @IsOptional() @IsArray({ message: 'must be a list of origins' })
+  @IsOriginList()
+  allowedOrigins?: string[];
 }
 
 export class TemplatesConfig {

@@ -25,6 +25,8 @@ export interface SigningKey {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   readonly jwk: PublicJwk;
+  /** Where the key came from, for the startup line: `file <path>`, `configuration`, or `generated`. */
+  readonly source: string;
 }
 
 /** Only these JWK members may ever be served (RFC 7517/7518 public parameters). */
@@ -142,7 +144,7 @@ function loadKey(purpose: KeyPurpose, entry: KeyConfig, path: string, errors: Co
     errors.add(keyPath(path, 'algorithm'), problem);
     return undefined;
   }
-  return makeSigningKey(purpose, entry.id, algorithm, privateKey);
+  return makeSigningKey(purpose, entry.id, algorithm, privateKey, entry.privateKeyFile !== undefined ? `file ${entry.privateKeyFile}` : 'configuration');
 }
 
 function parsePrivateKey(text: string): KeyObject {
@@ -177,14 +179,14 @@ function describe(key: KeyObject): string {
   return curve ? `${key.asymmetricKeyType} (${curve})` : String(key.asymmetricKeyType);
 }
 
-export function makeSigningKey(purpose: KeyPurpose, id: string, algorithm: SigningAlgorithm, privateKey: KeyObject): SigningKey {
+export function makeSigningKey(purpose: KeyPurpose, id: string, algorithm: SigningAlgorithm, privateKey: KeyObject, source = 'generated'): SigningKey {
   const publicKey = createPublicKey(privateKey);
   const exported = publicKey.export({ format: 'jwk' }) as Record<string, string>;
   const jwk = { kid: id, alg: algorithm, use: 'sig' } as PublicJwk;
   for (const member of PUBLIC_JWK_MEMBERS) {
     if (exported[member] !== undefined) (jwk as unknown as Record<string, string>)[member] = exported[member];
   }
-  return Object.freeze({ id, purpose, algorithm, privateKey, publicKey, jwk: Object.freeze(jwk) });
+  return Object.freeze({ id, purpose, algorithm, privateKey, publicKey, jwk: Object.freeze(jwk), source });
 }
 
 export function generateSigningKey(purpose: KeyPurpose, algorithm: SigningAlgorithm, id: string): SigningKey {

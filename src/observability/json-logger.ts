@@ -62,7 +62,10 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, context?: string): void {
-    this.pino.info(...line(message, context));
+    // Nest's own start-up chatter (one line per module and per route, ~45 lines) is for debugging:
+    // the server prints one line saying what started instead.
+    if (context !== undefined && FRAMEWORK_CONTEXTS.has(context)) this.pino.debug(...line(message, context));
+    else this.pino.info(...line(message, context));
   }
 
   error(message: unknown, traceOrContext?: string, context?: string): void {
@@ -85,6 +88,9 @@ export class JsonLogger implements LoggerService {
     this.pino.fatal(...line(message, context));
   }
 }
+
+/** Contexts of Nest's start-up messages (`Mapped {/x, GET} route`, `XModule dependencies initialized`, …). */
+const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
 /**
  * A log line's fields and message. A plain object message (`{ msg, event, clientId, … }`, as the

@@ -58,7 +58,7 @@ export class Metrics {
       const route = request.routeOptions.url ?? 'unmatched';
       const status = reply.statusCode;
       this.httpDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
-      if (route === ENDPOINT_PATHS.token) {
+      if (route === ENDPOINT_PATHS.token && request.method === 'POST') { // not the CORS preflights
         const { grantType, oauthError } = request as OutcomeRequest;
         this.tokenRequests.inc({ grant_type: grantType ?? 'none', outcome: status < 400 ? 'issued' : oauthError ?? 'error' });
       }

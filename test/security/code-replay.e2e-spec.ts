@@ -1,10 +1,11 @@
 // Risk: authorization code replay — a leaked or intercepted code redeemed a second time.
 // RFC 6749 §4.1.2 and §10.5; OAuth 2.1 §4.1.3: a code is single use, and a second use must fail
-// and SHOULD revoke every token already issued from it.
+// and SHOULD revoke every token already issued from it — also when the replay comes after the
+// code itself would have expired (the tokens of the first exchange live far longer than the code).
 import request from 'supertest';
 import { obtainCode } from '../support/browser-flow.js';
 import { TestApp, baseConfig, startTestApp } from '../support/test-app.js';
-import { WEB_APP, WEB_APP_CALLBACK, exchangeCode, introspect, refresh } from '../support/token-endpoint.js';
+import { ShiftableClock, WEB_APP, WEB_APP_CALLBACK, exchangeCode, introspect, memoryStoreOn, refresh } from '../support/token-endpoint.js';
 
 describe('security: authorization code replay', () => {
   let t: TestApp;
@@ -56,5 +57,23 @@ describe('security: authorization code replay', () => {
     expect((await exchangeCode(t, replayed, WEB_APP)).status).toBe(400);
     expect(await isActive(bystander.body.access_token)).toBe(true);
     expect(await isActive(bystander.body.refresh_token)).toBe(true);
+  });
+
+  it('revokes what the first redemption produced when the replay comes after the code\'s lifespan', async () => {
+    const clock = new ShiftableClock();
+    const clocked = await startTestApp(baseConfig(), { extensions: [memoryStoreOn(clock)] });
+    try {
+      const result = await obtainCode(clocked, { client_id: 'web-app', redirect_uri: WEB_APP_CALLBACK, scope: 'openid' });
+      const first = await exchangeCode(clocked, result, WEB_APP);
+      expect(first.status).toBe(200);
+      clock.advance(62_000); // past the 60 s code lifespan, well within the 15 min access-token lifespan
+      const replay = await exchangeCode(clocked, result, WEB_APP);
+      expect(replay.status).toBe(400);
+      expect(replay.body.error).toBe('invalid_grant');
+      expect((await introspect(clocked, first.body.access_token, WEB_APP)).body.active).toBe(false);
+      expect((await introspect(clocked, first.body.refresh_token, WEB_APP)).body.active).toBe(false);
+    } finally {
+      await clocked.close();
+    }
   });
 });

@@ -77,6 +77,8 @@ describe('TRUST_PROXY', () => {
       }
       expect(last!.status).toBe(429);
       expect(Number(last!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Requests from a private address carrying X-Forwarded-For: the operator is told, once.
+      expect(t.logs.filter((line) => line.includes('while TRUST_PROXY is unset'))).toHaveLength(1);
     } finally {
       await t.close();
     }

@@ -89,8 +89,27 @@ export class ServerProcess {
     child.stdout.on('data', (chunk: Buffer) => { printed += chunk.toString('utf8'); });
     child.stderr.on('data', (chunk: Buffer) => { printed += chunk.toString('utf8'); });
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`, exited, () => printed);
-    await server.waitFor(/"msg":"listening on /, timeoutMs);
+    // The "listening" line, or (at LOG_LEVEL=warn and above, which print nothing) /health/live.
+    const controller = new AbortController();
+    const live = server.pollLive(controller.signal);
+    try {
+      await Promise.race([server.waitFor(/"msg":"listening on /, timeoutMs), live]);
+    } finally {
+      controller.abort();
+    }
     return server;
+  }
+
+  private async pollLive(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if ((await fetch(`${this.url}/health/live`, { signal })).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+    }
+    await new Promise(() => undefined); // aborted: the race is decided elsewhere
   }
 
   /** Everything printed so far, stdout and stderr. */

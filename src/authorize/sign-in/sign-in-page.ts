@@ -7,9 +7,10 @@ import { HTML_SECURITY_HEADERS, renderSignInPage } from './html-page.js';
 
 export const SIGN_IN_ACTION = '/api/oauth2/sign-in';
 
+/** What the application gets, in the user's words: "Signing in gives <app> access to: …". */
 const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Sign you in with your account',
-  profile: 'Your name and profile information',
+  openid: 'Your account ID, so it knows it is you',
+  profile: 'Your name and profile details',
   email: 'Your email address',
   address: 'Your postal address',
   phone: 'Your phone number',

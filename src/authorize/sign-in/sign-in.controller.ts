@@ -4,8 +4,8 @@ import { Clients } from '../../clients/clients.js';
 import { FormBody } from '../../common/form-body.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import type { OutcomeRequest } from '../../observability/request-outcome.js';
-import { Sessions, newSessionGrant } from '../../session/sessions.js';
 import { SWITCH_ACCOUNT_FIELD } from '../../session/session-pages.js';
+import { Sessions, newSessionGrant } from '../../session/sessions.js';
 import { REPLAY_CACHE } from '../../store/replay-cache.js';
 import type { ReplayCache } from '../../store/replay-cache.js';
 import { AuthorizationCodeIssuer } from '../authorization-code-issuer.js';
@@ -13,7 +13,10 @@ import { redirectToClient, redirectWith } from '../authorization-redirect.js';
 import { AuthorizationPageError } from '../authorization-request.js';
 import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-binding.js';
+import { CANCEL_FIELD } from './html-page.js';
+import type { PendingSignIn } from './pending-sign-in.js';
 import { PendingSignIns } from './pending-sign-in.js';
+import { ProxyWarning } from './proxy-warning.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInService } from './sign-in.service.js';
 
@@ -26,7 +29,8 @@ const EXPIRED = 'This sign-in request is unknown or has expired. Return to the a
  * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (401,
  * no redirect); success spends the form (once, on every replica), starts a new single sign-on
  * session (a new cookie: the browser's previous session ends), issues a code in it and answers
- * `303 See Other` to the redirect URI with `code`, `state` and `iss`. "Not you?" (the
+ * `303 See Other` to the redirect URI with `code`, `state` and `iss`. Cancel spends the form too
+ * and answers the same way with `error=access_denied` (RFC 6749 §4.1.2.1). "Not you?" (the
  * `switch_account` button) ends the browser's session and shows the form again.
  */
 @Controller('api/oauth2')
@@ -40,6 +44,7 @@ export class SignInController {
     private readonly codes: AuthorizationCodeIssuer,
     private readonly page: SignInPage,
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
+    private readonly proxyWarning: ProxyWarning,
     private readonly sessions: Sessions,
   ) {}
 
@@ -59,6 +64,11 @@ export class SignInController {
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + pending.id), pending.csrfHash)) {
       throw new AuthorizationPageError('Request refused', 'The sign-in form was not submitted from this browser session. Return to the application and start again.', 403);
     }
+    if (body.get(CANCEL_FIELD) !== undefined) {
+      await this.spend(pending);
+      this.answerClient(reply, pending, { error: 'access_denied', error_description: 'the user cancelled the sign-in' });
+      return;
+    }
     if (body.get(SWITCH_ACCOUNT_FIELD) !== undefined) {
       await this.sessions.end(request);
       void reply.header('set-cookie', this.sessions.clearCookie);
@@ -74,6 +84,7 @@ export class SignInController {
       return;
     }
 
+    this.proxyWarning.observe(request.socket.remoteAddress ?? '', request.headers['x-forwarded-for']);
     const result = await this.signIns.signIn(username, password, request.ip);
     request.outcome = result.outcome;
     if (result.outcome === 'throttled') {
@@ -85,14 +96,24 @@ export class SignInController {
       this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
-    if (!(await this.replay.rememberOnce(`sign-in:${pending.id}`, Math.max(1000, pending.expiresAt - Date.now() + 1000)))) {
-      throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
-    }
+    await this.spend(pending);
     const grant = newSessionGrant(client.id);
     const { record, setCookie } = await this.sessions.start(request, result.user.id, grant);
     const code = await this.codes.issue(pending, result.user.id, record.authTime, record.sessionId, grant);
-    redirectToClient(reply, redirectWith(pending.redirectUri, { code, state: pending.state, iss: this.server.issuer }),
-      [clearCsrfCookie(pending.id, this.server.secureCookies), setCookie]);
+    this.answerClient(reply, pending, { code }, [setCookie]);
+  }
+
+  /** Marks the form used, once on every replica: a second submission gets an error page. */
+  private async spend(pending: PendingSignIn): Promise<void> {
+    if (!(await this.replay.rememberOnce(`sign-in:${pending.id}`, Math.max(1000, pending.expiresAt - Date.now() + 1000)))) {
+      throw new AuthorizationPageError('Sign-in already completed', 'This sign-in request was already used. Return to the application and start again.');
+    }
+  }
+
+  /** `303 See Other` to the redirect URI with `params`, `state` and `iss`, ending the CSRF cookie. */
+  private answerClient(reply: FastifyReply, pending: PendingSignIn, params: Record<string, string>, cookies: string[] = []): void {
+    redirectToClient(reply, redirectWith(pending.redirectUri, { ...params, state: pending.state, iss: this.server.issuer }),
+      [clearCsrfCookie(pending.id, this.server.secureCookies), ...cookies]);
   }
 }
 
