@@ -1,17 +1,19 @@
 # syntax=docker/dockerfile:1
+# Node 24 LTS (security fixes until 30 April 2028), the version `npm run test:node24` tests in CI;
+# docs/operations.md says why this line and which versions are tested where.
 # Build stage: install everything from the lockfile, compile, then drop the dev dependencies.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: the compiled server, production dependencies and the example configuration,
 # run as the image's unprivileged `node` user. Mount your own configuration and set
 # SYMPAUTHY_CONFIG; secrets come from the environment or files (${NAME}, ${file:PATH}).
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -20,6 +22,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# `npm run config:check` and `npm run hash-secret` go through it (it runs dist/ as shipped here).
+COPY scripts/run-built.mjs ./scripts/
 COPY config ./config
 USER node
 EXPOSE 3000

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { createApp } from './app.factory.js';
 import { moduleStartupFailure, prepareStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
@@ -9,6 +10,7 @@ import { startupSummary } from './live-config/startup-summary.js';
  * Starts the server: validate the environment and the whole configuration (exit 2 with every
  * problem listed), build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once,
  * keep serving for the drain delay, stop accepting connections, finish requests in flight, exit 0.
+ * A second signal during that time exits at once, with 128 + the signal's number (130 for SIGINT).
  */
 async function main(): Promise<void> {
   let logger = JsonLogger.toStdout('info');
@@ -30,11 +32,16 @@ async function main(): Promise<void> {
   logger.log(startupSummary(configuration, environment, bound), 'Bootstrap');
 
   let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now, requests in flight are cut`, 'Shutdown');
+      logger.flush();
+      process.exit(128 + constants.signals[signal]);
+    }
     stopping = true;
     app.get(Readiness).startDraining();
-    logger.log(`${signal}: not ready, draining for ${environment.shutdownDrainDelayMs} ms`, 'Shutdown');
+    logger.log(`${signal}: not ready, draining for ${environment.shutdownDrainDelayMs} ms` +
+      (environment.shutdownDrainDelayMs > 0 ? ' (send it again to exit at once)' : ''), 'Shutdown');
     setTimeout(() => {
       app.close().then(
         () => { logger.log('stopped', 'Shutdown'); logger.flush(); process.exit(0); },
@@ -42,8 +49,8 @@ async function main(): Promise<void> {
       );
     }, environment.shutdownDrainDelayMs).unref();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((e: unknown) => {

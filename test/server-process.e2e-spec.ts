@@ -28,7 +28,8 @@ describe('the server process (node dist/main.js)', () => {
     });
     afterAll(async () => server.stop());
 
-    it('says what started in one line, and keeps the framework\'s route mapping for the debug level', () => {
+    it('says what started in one line, and keeps the framework\'s route mapping for the debug level', async () => {
+      await server.waitFor(/"msg":"listening on /, 10_000); // the server may answer /health/live a moment before it logs
       const startup = server.printed.split('\n').filter((line) => line.startsWith('{') && !line.includes('"msg":"request"'));
       expect(startup.filter((line) => /"msg":"listening on 127\.0\.0\.1:\d+: issuer http:\/\/issuer\.test, store memory, 3 clients/.test(line))).toHaveLength(1);
       expect(server.printed).not.toMatch(/Mapped \{/);

@@ -11,6 +11,7 @@ import { AuthorizeExceptionFilter } from './authorize-exception.filter.js';
 import { csrfCookie } from './sign-in/csrf-binding.js';
 import { PENDING_SIGN_IN_TTL_MS, PendingSignIns } from './sign-in/pending-sign-in.js';
 import { SignInPage } from './sign-in/sign-in-page.js';
+import { HtmlPage } from '../common/route-catalogue.js';
 
 /**
  * `GET /api/oauth2/authorize`: the {@link AuthorizationPipeline} checks the request; then
@@ -33,6 +34,7 @@ export class AuthorizeController {
   ) {}
 
   @Get('authorize')
+  @HtmlPage()
   async authorize(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
     const authorization = this.pipeline.validate(readAuthorizationParameters(request));
     request.clientId = authorization.client.id;

@@ -12,6 +12,7 @@ const ODD_ID = 'odd:client %+é';
 const ODD_SECRET = 'p:ss%20w+rd é&=/?';
 const BCRYPT_SECRET = 'bcrypt-client-secret';
 const WWW_AUTHENTICATE = 'Basic realm="sympauthy", charset="UTF-8"';
+const FORM_ENCODING_HINT = 'HTTP Basic credentials are form-urlencoded (RFC 6749 section 2.3.1): send + as %2B and % as %25 in the client id and secret';
 
 function sha256(secret: string): ClientSecret {
   return { kind: 'plain', sha256: createHash('sha256').update(secret, 'utf8').digest() };
@@ -216,11 +217,47 @@ describe('ClientAuthenticator', () => {
       ['two tokens', `${basic('web', WEB_SECRET)} extra`],
       ['no colon', rawBasic('web')],
       ['an empty client id', rawBasic(`:${WEB_SECRET}`)],
-      ['bad percent-encoding in the id', rawBasic(`w%ZZeb:${WEB_SECRET}`)],
-      ['bad percent-encoding in the secret', rawBasic('web:100%')],
     ])('refuses malformed Basic credentials (%s) with WWW-Authenticate', async (_what, header) => {
       const error = await expectInvalidClient(header, form({}), true);
       expect(error.description).toBe('malformed HTTP Basic credentials');
+    });
+
+    it.each([
+      ['in the id', rawBasic(`w%ZZeb:${WEB_SECRET}`)],
+      ['in the secret', rawBasic('web:100%')],
+    ])('refuses a bad percent-encoding (%s), saying that Basic credentials are form-urlencoded', async (_where, header) => {
+      const error = await expectInvalidClient(header, form({}), true);
+      expect(error.description).toBe(`malformed HTTP Basic credentials; ${FORM_ENCODING_HINT}`);
+    });
+
+    describe('a secret that form-decoding changed', () => {
+      // `openssl rand -base64 32` output, as a client sends it without encoding: '+' becomes a space.
+      const BASE64_SECRET = 'q5P+3kV9wz/Lr+Xn0aT7c8yJm2Hd4Bf6Ge1Ks0Ui9Oo=';
+
+      it('is refused with a description that says Basic credentials are form-urlencoded', async () => {
+        const registry = lookup([makeClient('job', false, sha256(BASE64_SECRET))]);
+        const job = new ClientAuthenticator(registry, new SecretVerifier());
+        const error = await job.authenticate(rawBasic(`job:${BASE64_SECRET}`), form({})).catch((e: OAuthError) => e);
+        expect(error).toMatchObject({ error: 'invalid_client', description: `client authentication failed; ${FORM_ENCODING_HINT}` });
+        await expect(job.authenticate(basic('job', BASE64_SECRET), form({}))).resolves.toMatchObject({ method: 'client_secret_basic' });
+      });
+
+      it('gets the hint for a % sequence too, and for an unknown client alike (no enumeration)', async () => {
+        expect((await failure(rawBasic('web:wrong%2Fsecret'), form({}))).description).toBe(`client authentication failed; ${FORM_ENCODING_HINT}`);
+        expect((await failure(rawBasic('nobody:a+b'), form({}))).description).toBe(`client authentication failed; ${FORM_ENCODING_HINT}`);
+      });
+
+      it('keeps the descriptions within the characters RFC 6749 section 5.2 allows', async () => {
+        for (const header of [rawBasic('web:a+b'), rawBasic('web:100%')]) {
+          expect((await failure(header, form({}))).description).toMatch(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/);
+        }
+      });
+
+      it('is the only case with the hint: not a plain wrong secret, not client_secret_post', async () => {
+        expect((await failure(basic('web', 'wrong-secret'), form({}))).description).toBe('client authentication failed');
+        expect((await failure(rawBasic('web:wrong/secret='), form({}))).description).toBe('client authentication failed');
+        expect((await failure(undefined, form({ client_id: 'web', client_secret: 'a+b' }))).description).toBe('client authentication failed');
+      });
     });
 
     it('does not reveal whether the client exists or the secret was wrong', async () => {
@@ -236,27 +273,31 @@ describe('ClientAuthenticator', () => {
         [undefined, form({ client_id: 'spa', client_secret: 'presented-secret-3' })],
         [basic('web', 'presented-secret-4'), form({ client_secret: 'presented-secret-5' })],
         [rawBasic('web:presented-secret-6%'), form({})],
+        [rawBasic('web:presented+secret-7'), form({})],
+        [rawBasic('nobody:presented-secret-8%2B'), form({})],
       ];
       for (const [header, body] of attempts) {
         const error = await failure(header, body);
-        expect(JSON.stringify({ ...error.toJSON(), message: error.message, headers: error.headers })).not.toContain('presented-secret');
+        expect(JSON.stringify({ ...error.toJSON(), message: error.message, headers: error.headers })).not.toMatch(/presented[- +]secret/);
       }
     });
   });
 });
 
 describe('parseBasic', () => {
-  it('decodes the form-urlencoded id and secret', () => {
-    expect(parseBasic(basic(ODD_ID, ODD_SECRET))).toEqual({ clientId: ODD_ID, secret: ODD_SECRET });
+  it('decodes the form-urlencoded id and secret, saying when decoding changed the secret', () => {
+    expect(parseBasic(basic(ODD_ID, ODD_SECRET))).toEqual({ clientId: ODD_ID, secret: ODD_SECRET, secretFormDecoded: true });
+    expect(parseBasic(basic('web', WEB_SECRET))).toEqual({ clientId: 'web', secret: WEB_SECRET, secretFormDecoded: false });
+    expect(parseBasic(rawBasic('a+b:c'))).toEqual({ clientId: 'a b', secret: 'c', secretFormDecoded: false });
   });
 
   it('accepts an empty secret', () => {
-    expect(parseBasic(rawBasic('web:'))).toEqual({ clientId: 'web', secret: '' });
+    expect(parseBasic(rawBasic('web:'))).toEqual({ clientId: 'web', secret: '', secretFormDecoded: false });
   });
 
-  it('returns undefined for malformed credentials', () => {
-    expect(parseBasic('Basic')).toBeUndefined();
-    expect(parseBasic(rawBasic('no-colon'))).toBeUndefined();
-    expect(parseBasic(rawBasic('%E0%A4%A:x'))).toBeUndefined();
+  it('says why credentials are malformed', () => {
+    expect(parseBasic('Basic')).toEqual({ malformed: 'shape' });
+    expect(parseBasic(rawBasic('no-colon'))).toEqual({ malformed: 'shape' });
+    expect(parseBasic(rawBasic('%E0%A4%A:x'))).toEqual({ malformed: 'percent-encoding' });
   });
 });

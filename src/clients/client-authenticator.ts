@@ -23,7 +23,16 @@ interface Credentials {
   clientId: string;
   secret: string | undefined;
   method: ClientAuthenticationMethod;
+  /** HTTP Basic only: form-decoding changed the secret (it held `+` or `%`). */
+  secretFormDecoded?: boolean;
 }
+
+/**
+ * Added to a failed HTTP Basic authentication when form-decoding changed the presented secret:
+ * a secret such as `openssl rand -base64` output sent without encoding loses its `+` (RFC 6749
+ * §2.3.1). Depends only on what was presented, never on the client, and never quotes the secret.
+ */
+const FORM_ENCODING_HINT = 'HTTP Basic credentials are form-urlencoded (RFC 6749 section 2.3.1): send + as %2B and % as %25 in the client id and secret';
 
 /**
  * Client authentication at the token, introspection and revocation endpoints (SPEC §1):
@@ -41,15 +50,16 @@ export class ClientAuthenticator {
     const credentials = this.extractCredentials(authorization, body);
     const basicTried = credentials.method === 'client_secret_basic';
     const fail = (description: string) => OAuthError.invalidClient(description, basicTried, CLIENT_AUTH_REALM);
+    const failed = credentials.secretFormDecoded ? `client authentication failed; ${FORM_ENCODING_HINT}` : 'client authentication failed';
 
     const client = this.registry.find(credentials.clientId);
-    if (!client) throw fail('client authentication failed');
+    if (!client) throw fail(failed);
     if (client.isPublic) {
       if (credentials.secret !== undefined) throw fail('a public client must not send a client secret');
       return { client, method: 'none' };
     }
     if (credentials.secret === undefined || !client.secret) throw fail('client authentication failed: a confidential client must send its secret');
-    if (!(await this.verifier.verify(client.id, credentials.secret, client.secret))) throw fail('client authentication failed');
+    if (!(await this.verifier.verify(client.id, credentials.secret, client.secret))) throw fail(failed);
     return { client, method: credentials.method };
   }
 
@@ -58,14 +68,18 @@ export class ClientAuthenticator {
     const bodySecret = body.get('client_secret');
     if (authorization !== undefined && /^basic(\s|$)/i.test(authorization)) {
       const basic = parseBasic(authorization);
-      if (!basic) throw OAuthError.invalidClient('malformed HTTP Basic credentials', true, CLIENT_AUTH_REALM);
+      if ('malformed' in basic) {
+        const description = basic.malformed === 'percent-encoding'
+          ? `malformed HTTP Basic credentials; ${FORM_ENCODING_HINT}` : 'malformed HTTP Basic credentials';
+        throw OAuthError.invalidClient(description, true, CLIENT_AUTH_REALM);
+      }
       if (bodySecret !== undefined) {
         throw OAuthError.invalidRequest('use one client authentication method: HTTP Basic or client_secret in the body, not both');
       }
       if (bodyId !== undefined && bodyId !== basic.clientId) {
         throw OAuthError.invalidRequest('client_id in the body differs from the HTTP Basic client');
       }
-      return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic' };
+      return { ...basic, method: 'client_secret_basic' };
     }
     if (bodyId === undefined || bodyId === '') {
       throw OAuthError.invalidClient('client authentication is required: send client_id (and client_secret for a confidential client)', false, CLIENT_AUTH_REALM);
@@ -74,22 +88,31 @@ export class ClientAuthenticator {
   }
 }
 
+export interface BasicCredentials {
+  clientId: string;
+  secret: string;
+  /** Form-decoding changed the secret: it held `+` or a `%` sequence. */
+  secretFormDecoded: boolean;
+}
+
 /**
  * `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1: the id
- * and secret are form-urlencoded before being used as user name and password).
+ * and secret are form-urlencoded before being used as user name and password). A malformed
+ * header says whether its fault is an invalid `%` sequence.
  */
-export function parseBasic(header: string): { clientId: string; secret: string } | undefined {
+export function parseBasic(header: string): BasicCredentials | { malformed: 'shape' | 'percent-encoding' } {
   const match = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) return undefined;
+  if (!match) return { malformed: 'shape' };
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
+  if (colon <= 0) return { malformed: 'shape' };
+  const rawSecret = decoded.slice(colon + 1);
   try {
     const clientId = formDecode(decoded.slice(0, colon));
-    const secret = formDecode(decoded.slice(colon + 1));
-    return { clientId, secret };
+    const secret = formDecode(rawSecret);
+    return { clientId, secret, secretFormDecoded: secret !== rawSecret };
   } catch {
-    return undefined;
+    return { malformed: 'percent-encoding' };
   }
 }
 

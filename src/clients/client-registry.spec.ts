@@ -169,9 +169,9 @@ describe('ClientRegistry', () => {
     it('rejects an unknown key on a client and on a template', () => {
       expect(problemsOf({ web: web({ 'allowed-redirect-uri': ['https://app.test/cb'], Public: true }) },
         { templates: { clients: { default: { 'default-scope': ['openid'] } } } })).toEqual([
-        'templates.clients.default.default-scope: unknown key',
-        'clients.web.allowed-redirect-uri: unknown key',
-        'clients.web.Public: unknown key',
+        'templates.clients.default.default-scope: unknown key (did you mean default-scopes?)',
+        'clients.web.allowed-redirect-uri: unknown key (did you mean allowed-redirect-uris?)',
+        'clients.web.Public: unknown key (did you mean public?)',
       ]);
     });
 
@@ -318,6 +318,41 @@ describe('ClientRegistry', () => {
     it('applies the rules to the merged client', () => {
       expect(problemsOf({ spa: { template: 'spa', secret: 'x' } }, { templates }))
         .toEqual(['clients.spa.secret: must be omitted for a public client']);
+    });
+
+    describe('default-scopes inherited from a template (SPEC §1)', () => {
+      const shared = { clients: { default: { 'default-scopes': ['openid', 'profile'] } } };
+      const billing = { scopes: { 'billing.read': {} } };
+
+      it('accepts a service account whose allowed-scopes exclude every inherited default scope: it gets none', () => {
+        const c = client(svc({ 'allowed-scopes': ['billing.read'] }), { templates: shared, ...billing }, 'billing-job');
+        expect([...c.allowedScopes]).toEqual(['billing.read']);
+        expect(c.defaultScopes).toEqual([]);
+      });
+
+      it('keeps the inherited default scopes that the client allows, in the template order', () => {
+        const c = client(web({ 'allowed-scopes': ['profile', 'email'] }), { templates: shared });
+        expect(c.defaultScopes).toEqual(['profile']);
+      });
+
+      it('keeps every inherited default scope when allowed-scopes is empty (all scopes)', () => {
+        expect(client(web(), { templates: shared }).defaultScopes).toEqual(['openid', 'profile']);
+      });
+
+      it('filters the default scopes of a named template against allowed-scopes inherited with them', () => {
+        const templates = { clients: { narrow: { 'allowed-scopes': ['openid'], 'default-scopes': ['openid', 'profile'] } } };
+        expect(client(web({ template: 'narrow' }), { templates }).defaultScopes).toEqual(['openid']);
+      });
+
+      it('still rejects default-scopes written on the client outside its allowed-scopes', () => {
+        expect(problemsOf({ 'billing-job': svc({ 'allowed-scopes': ['billing.read'], 'default-scopes': ['openid'] }) }, { templates: shared, ...billing }))
+          .toEqual(['clients.billing-job.default-scopes: scope openid is not in allowed-scopes']);
+      });
+
+      it('still rejects an unknown scope inherited from a template', () => {
+        const templates = { clients: { default: { 'default-scopes': ['openid', 'reports'] } } };
+        expect(problemsOf({ web: web() }, { templates })).toEqual(['clients.web.default-scopes: unknown scope reports']);
+      });
     });
 
     it('works without any template', () => {

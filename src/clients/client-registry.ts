@@ -90,12 +90,7 @@ function buildClient(
     }
   }
   const allowedScopes = merged.allowedScopes && merged.allowedScopes.length > 0 ? merged.allowedScopes : scopes.ids;
-  const defaultScopes = merged.defaultScopes ?? [];
-  for (const scope of defaultScopes) {
-    if (scopes.has(scope) && !allowedScopes.includes(scope)) {
-      errors.add(keyPath(path, 'default-scopes'), `scope ${scope} is not in allowed-scopes`);
-    }
-  }
+  const defaultScopes = resolveDefaultScopes(path, own.defaultScopes, merged.defaultScopes, allowedScopes, scopes, errors);
 
   const audienceId = merged.audience ?? DEFAULT_AUDIENCE;
   const audience = scopes.audience(audienceId);
@@ -116,6 +111,29 @@ function buildClient(
     uris,
     allowedOrigins: merged.allowedOrigins,
   });
+}
+
+/**
+ * SPEC §1: `default-scopes` written on the client must lie within its `allowed-scopes`; those
+ * inherited from a template are shared by every client using it, so they are filtered by each
+ * client's `allowed-scopes` instead (a service account restricted to `billing.read` under a
+ * template with `default-scopes: [openid, profile]` gets no default scope). Unknown scopes are
+ * reported by the caller, and left out here.
+ */
+function resolveDefaultScopes(
+  path: string,
+  own: string[] | undefined,
+  merged: string[] | undefined,
+  allowedScopes: string[],
+  scopes: ScopeRegistry,
+  errors: ConfigErrors,
+): string[] {
+  const known = (merged ?? []).filter((scope) => scopes.has(scope));
+  if (own === undefined) return known.filter((scope) => allowedScopes.includes(scope));
+  for (const scope of known) {
+    if (!allowedScopes.includes(scope)) errors.add(keyPath(path, 'default-scopes'), `scope ${scope} is not in allowed-scopes`);
+  }
+  return known;
 }
 
 function checkSecret(path: string, isPublic: boolean, secret: string | undefined, errors: ConfigErrors): ClientSecret | undefined {

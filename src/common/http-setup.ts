@@ -1,38 +1,104 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InFlightRequests, answerRequestsNodeHandles } from './early-answers.js';
 import { FormBody } from './form-body.js';
+import type { HttpLimits } from './http-limits.js';
 import { OAuthError } from './oauth-error.js';
+import { RouteCatalogue } from './route-catalogue.js';
+
+export interface HttpSetup {
+  routes: RouteCatalogue;
+  inFlight: InFlightRequests;
+  limits: HttpLimits;
+}
+
+const catalogues = new WeakMap<FastifyInstance, RouteCatalogue>();
 
 /**
- * Body parsing shared by every route: form bodies are parsed strictly into a {@link FormBody}
- * (64 KiB limit), any other body is read (same limit) and marked as not form-encoded, so that
- * the OAuth endpoints can answer `invalid_request` instead of a framework error. Errors raised
- * by Fastify before a route handler runs (body too large, …) reach Nest's exception layer and
- * are rendered by {@link OAuthExceptionFilter} via {@link fastifyErrorToOAuth}.
+ * Behaviour every route shares, registered on the Fastify instance before Nest adds its routes:
+ *
+ * - body parsing: form bodies are parsed strictly into a {@link FormBody}, any other body is
+ *   read and marked as not form-encoded, so that the OAuth endpoints answer `invalid_request`
+ *   rather than a framework error; both within the body limit;
+ * - the route catalogue (methods per path, error format per path) behind `405` + `Allow`;
+ * - the Host header that HTTP/1.1 requires, checked here so that its absence is answered in the
+ *   endpoint's error format;
+ * - no answer leaves before its request has fully arrived: when an answer is ready first (413,
+ *   a route that reads no body), the rest is read and discarded for at most
+ *   {@link HttpLimits.bodyDrainMs}, so that a client still sending is not cut off before it
+ *   reads the answer;
+ * - the requests Node answers itself (`CONNECT`, `Expect`), see early-answers.ts.
+ *
+ * Errors Fastify raises before a route handler runs reach Nest's exception layer and are
+ * rendered by {@link OAuthExceptionFilter} via `fastifyErrorToOAuth`.
  */
-export function registerHttpSetup(fastify: FastifyInstance): void {
+export function registerHttpSetup(fastify: FastifyInstance, { routes, inFlight, limits }: HttpSetup): void {
+  catalogues.set(fastify, routes);
+  fastify.server.maxHeadersCount = limits.maxHeaderCount;
+  answerRequestsNodeHandles(fastify.server, routes, limits);
+  fastify.addHook('onRoute', (route) => routes.record(route));
+
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FormBody.MAX_BYTES },
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes },
     (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, FormBody.parse(body)));
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FormBody.MAX_BYTES },
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes },
     (req: FastifyRequest, _body: Buffer, done: (err: Error | null, body?: unknown) => void) =>
       done(null, FormBody.notForm(req.headers['content-type'])));
 
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    inFlight.start(request.raw, reply.raw);
+    done(hostHeaderProblem(request.raw));
+  });
+  fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+    if (request.raw.complete || request.raw.destroyed) {
+      done(null, payload);
+      return;
+    }
+    void drainRequestBody(request.raw, limits.bodyDrainMs).then((complete) => {
+      // Fastify asks for a close after a body error because the rest of the body may still
+      // come; once it has all been read, the connection can serve the next request.
+      if (complete) reply.removeHeader('connection');
+      else void reply.header('connection', 'close');
+      done(null, payload);
+    });
+  });
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    inFlight.finish(request.raw, reply.raw);
+    done();
+  });
 }
 
-/** Maps an error Fastify raised itself (it carries a `FST_…` code) to an OAuth error. */
-export function fastifyErrorToOAuth(error: FastifyError): OAuthError {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return OAuthError.invalidRequest(`the request body is larger than ${FormBody.MAX_BYTES / 1024} KiB`, 413);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_TYPE':
-      return OAuthError.invalidRequest('the request body could not be read');
-    default:
-      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-        return OAuthError.invalidRequest('the request could not be read', error.statusCode);
-      }
-      return OAuthError.serverError();
+/** The routes of an app built by `createApp` (the HTTP fuzzer covers each of them). */
+export function routeCatalogueOf(fastify: FastifyInstance): RouteCatalogue {
+  const routes = catalogues.get(fastify);
+  if (!routes) throw new Error('this Fastify instance was not set up by registerHttpSetup');
+  return routes;
+}
+
+/** RFC 9112 §3.2: an HTTP/1.1 request must carry exactly one Host header. */
+function hostHeaderProblem(request: IncomingMessage): OAuthError | undefined {
+  if (request.httpVersion !== '1.1') return undefined;
+  let count = 0;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    if (request.rawHeaders[i].length === 4 && request.rawHeaders[i].toLowerCase() === 'host') count++;
   }
+  if (count === 1) return undefined;
+  return OAuthError.invalidRequest(count === 0 ? 'an HTTP/1.1 request needs a Host header' : 'the request has more than one Host header');
+}
+
+/**
+ * Reads and discards what is left of a request body. Resolves `true` once it has all arrived,
+ * `false` if the client closed or `ms` passed first.
+ */
+function drainRequestBody(request: IncomingMessage, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      clearTimeout(timer);
+      request.off('end', settle).off('close', settle).off('error', settle);
+      resolve(request.complete);
+    };
+    const timer = setTimeout(settle, ms);
+    request.on('end', settle).on('close', settle).on('error', settle);
+    request.resume();
+  });
 }

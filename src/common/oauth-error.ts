@@ -10,8 +10,13 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
   }
 
+  /**
+   * The JSON body. `error_description` may hold only printable ASCII without `"` and `\\`
+   * (RFC 6749 §5.2): anything else a description carries (an echoed parameter, a typographic
+   * sign) is replaced by `?`, here, for every endpoint.
+   */
   toJSON(): { error: string; error_description: string } {
-    return { error: this.error, error_description: this.description };
+    return { error: this.error, error_description: this.description.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?') };
   }
 
   static invalidRequest(description: string, status = 400): OAuthError {

@@ -119,6 +119,58 @@ describe('readConfigFiles', () => {
     expect(problems[0].startsWith(`${path}: `)).toBe(true);
   });
 
+  describe('a syntax error', () => {
+    const problemOf = (content: string, extension = 'yml') => {
+      const path = file(content, extension);
+      const { problems } = read(path);
+      expect(problems).toHaveLength(1);
+      expect(problems[0].startsWith(`${path}: `)).toBe(true);
+      expect(problems[0].split('\n')).toHaveLength(1);
+      return problems[0].slice(path.length + 2);
+    };
+
+    it('names the line, the column, the reason and the offending text', () => {
+      expect(problemOf('urls:\n  root: http://x\na: b: c\n'))
+        .toBe('line 3, column 4: Nested mappings are not allowed in compact mappings (line 3: "a: b: c")');
+      expect(problemOf('a: 1\na: 2\n')).toBe('line 2, column 1: Map keys must be unique (line 2: "a: 2")');
+    });
+
+    it('shows indentation and tabs as they are', () => {
+      expect(problemOf('urls:\n\troot: http://x\n')).toBe('line 2, column 1: Tabs are not allowed as indentation (line 2: "\\troot: http://x")');
+    });
+
+    it('shows the last non-blank line when the error is found at the end of the file', () => {
+      expect(problemOf('urls:\n  root: http://x\nclients: [\n\n'))
+        .toMatch(/^line \d+, column 1: Flow sequence in block collection must be sufficiently indented and end with a \] \(line 3: "clients: \["\)$/);
+    });
+
+    it('never shows the value of a secret, a password, a private key or a store URL', () => {
+      for (const content of [
+        'clients:\n  web:\n    secret: plain-secret-value\n    secret: other-secret-value\n',
+        'users:\n  alice:\n    password: "$2b$04$unterminated-secret-value\n',
+        'store: { url: redis://user:secret-value@redis, url: redis://x }\n',
+        '{"clients": {"web": {"secret": "json-secret-value", "secret": "other-secret-value"}}}',
+      ]) {
+        const problem = problemOf(content, content.startsWith('{') ? 'json' : 'yml');
+        expect(problem).toMatch(/^line \d+, column \d+: /);
+        expect(problem).not.toMatch(/secret-value/);
+      }
+      expect(problemOf('clients:\n  web:\n    secret: one\n    secret: two\n')).toMatch(/\(line 4: " {4}secret: …"\)$/);
+    });
+
+    it('never shows a line of key material', () => {
+      const pem = 'keys:\n  access-token:\n    - id: k1\n      private-key: |\n        -----BEGIN PRIVATE KEY-----\n   MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n';
+      const problem = problemOf(pem);
+      expect(problem).not.toMatch(/MIGHAgEA/);
+      expect(problem).toMatch(/\(key material, not shown\)/);
+    });
+
+    it('cuts a long line around the column', () => {
+      const problem = problemOf(`{"a": [${'1, '.repeat(60)}}`, 'json');
+      expect(problem).toMatch(/\(line 1: "….{80}"\)$|\(line 1: ".{80}…"\)$|\(line 1: "….{80}…"\)$/);
+    });
+  });
+
   it('reports a missing file and still reads the others', () => {
     const missing = join(dir, 'missing.yml');
     const { tree, problems } = read(missing, file('k: 1\n'));

@@ -33,12 +33,57 @@ describe('parseConfiguration', () => {
       sotre: {},
     });
     expect(problems).toEqual(expect.arrayContaining([
-      'clients.web.allowed-redirect-uri: unknown key',
-      'token.access-token.lifespn: unknown key',
+      'clients.web.allowed-redirect-uri: unknown key (did you mean allowed-redirect-uris?)',
+      'token.access-token.lifespn: unknown key (did you mean lifespan?)',
       'keys.access-token.0.colour: unknown key',
-      'sotre: unknown key',
+      'sotre: unknown key (did you mean store?)',
     ]));
     expect(problems).toHaveLength(4);
+  });
+
+  it('suggests the closest key of the same mapping, only when it is close', () => {
+    const { problems } = parse({
+      urls: { root: 'http://localhost:3000' },
+      clients: { web: { Public: true, allowed_scopes: [], 'default-scope': [], secrets: 's', id: 'web', redirect: 'x' } },
+      templates: { client: {} },
+      audiences: { api: { audience: 'x' } },
+      store: { 'key-prefx': 'x', urll: 'redis://x' },
+      keys: { 'id-tokens': [] },
+    });
+    expect(problems).toEqual([
+      'templates.client: unknown key (did you mean clients?)',
+      'keys.id-tokens: unknown key (did you mean id-token?)',
+      'store.key-prefx: unknown key (did you mean key-prefix?)',
+      'store.urll: unknown key (did you mean url?)',
+      'audiences.api.audience: unknown key',
+      'clients.web.Public: unknown key (did you mean public?)',
+      'clients.web.allowed_scopes: unknown key (did you mean allowed-scopes?)',
+      'clients.web.default-scope: unknown key (did you mean default-scopes?)',
+      'clients.web.secrets: unknown key (did you mean secret?)',
+      'clients.web.id: unknown key',
+      'clients.web.redirect: unknown key',
+    ]);
+  });
+
+  it('reports a key spelled like the property behind a YAML name instead of ignoring it, at any depth', () => {
+    const { problems, parsed } = parse({
+      urls: { root: 'http://localhost:3000' },
+      clients: { web: { secret: 's', allowedRedirectUris: ['http://x/cb'], allowedGrantTypes: [] } },
+      token: { accessToken: { lifespan: '1m' }, 'refresh-token': { reuseGrace: '2s' } },
+      keys: { 'access-token': [{ id: 'a', privateKeyFile: '/k.pem' }], idToken: [] },
+      audiences: { api: { tokenAudience: 'x' } },
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'clients.web.allowedRedirectUris: unknown key (did you mean allowed-redirect-uris?)',
+      'clients.web.allowedGrantTypes: unknown key (did you mean allowed-grant-types?)',
+      'token.accessToken: unknown key (did you mean access-token?)',
+      'token.refresh-token.reuseGrace: unknown key (did you mean reuse-grace?)',
+      'keys.access-token.0.privateKeyFile: unknown key (did you mean private-key-file?)',
+      'keys.idToken: unknown key (did you mean id-token?)',
+      'audiences.api.tokenAudience: unknown key (did you mean token-audience?)',
+    ]));
+    expect(problems).toHaveLength(7);
+    expect(parsed!.token.accessTokenMs).toBe(15 * 60_000);
   });
 
   it('reports every type problem at once', () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
+import { closestMatch } from 'leven';
 import { ConfigErrors, keyPath } from './config-errors.js';
 import { isPlainObject } from './config-files.js';
 import { parseDuration } from './duration.js';
@@ -97,6 +98,7 @@ export function validateInstance<T extends object>(cls: ClassConstructor<T>, pla
     return undefined;
   }
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: false });
+  reportDroppedKeys(plain, instance, path, errors);
   const problems = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   for (const problem of problems) {
     reportValidationError(problem, path, errors);
@@ -112,9 +114,49 @@ function reportValidationError(error: ValidationError, parent: string, errors: C
   // An unknown key is reported as written; known properties are shown by their YAML name.
   const path = keyPath(parent, unknownKey ? error.property : toKebab(error.property));
   for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-    errors.add(path, constraint === 'whitelistValidation' ? 'unknown key' : message);
+    errors.add(path, constraint === 'whitelistValidation' ? unknownKeyMessage(error.property, error.target) : message);
   }
   for (const child of error.children ?? []) reportValidationError(child, path, errors);
+}
+
+/**
+ * `unknown key`, plus the closest key of the same mapping when it is near enough to be a typo
+ * (Levenshtein distance up to 40 % of the key's length): `allowed-redirect-uri` → did you mean
+ * `allowed-redirect-uris`? The candidates are the keys the mapping's class declares.
+ */
+function unknownKeyMessage(key: string, target: object | undefined): string {
+  const known = target ? knownKeys(target.constructor) : [];
+  const suggestion = closestMatch(key, known, { maxDistance: Math.max(1, Math.round(key.length * 0.4)) });
+  return suggestion === undefined ? 'unknown key' : `unknown key (did you mean ${suggestion}?)`;
+}
+
+/** The YAML names of the properties a configuration class validates. */
+function knownKeys(cls: Function): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  return [...new Set(metadata.map((m) => toKebab(m.propertyName)))];
+}
+
+/**
+ * class-transformer silently drops a key spelled like the property behind a YAML name
+ * (`accessToken` for `access-token`, `allowedRedirectUris` for `allowed-redirect-uris`), at any
+ * depth, so class-validator never sees it: walk the input beside the typed result and report
+ * each such key as unknown, with the YAML name as the suggestion.
+ */
+function reportDroppedKeys(plain: unknown, typed: unknown, path: string, errors: ConfigErrors): void {
+  if (Array.isArray(plain) && Array.isArray(typed)) {
+    plain.forEach((item, i) => reportDroppedKeys(item, typed[i], keyPath(path, i), errors));
+    return;
+  }
+  if (!isPlainObject(plain) || !isPlainObject(typed) || typed.constructor === Object) return;
+  const known = knownKeys(typed.constructor);
+  for (const [key, value] of Object.entries(plain)) {
+    if (known.includes(key)) reportDroppedKeys(value, typed[toCamel(key)], keyPath(path, key), errors);
+    else if (key !== toKebab(key) && known.includes(toKebab(key))) errors.add(keyPath(path, key), unknownKeyMessage(key, typed));
+  }
+}
+
+function toCamel(yamlName: string): string {
+  return yamlName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** `allowedRedirectUris` → `allowed-redirect-uris`; already-kebab names are unchanged. */

@@ -89,7 +89,10 @@ export class CorsPolicy {
 
   /** The client a token, revocation or introspection request names: HTTP Basic first, then `client_id`. */
   clientOfClientRequest(authorization: string | undefined, body: unknown): string | undefined {
-    if (authorization !== undefined && /^basic(\s|$)/i.test(authorization)) return parseBasic(authorization)?.clientId;
+    if (authorization !== undefined && /^basic(\s|$)/i.test(authorization)) {
+      const basic = parseBasic(authorization);
+      return 'clientId' in basic ? basic.clientId : undefined;
+    }
     return body instanceof FormBody && !body.problem ? body.get('client_id') : undefined;
   }
 

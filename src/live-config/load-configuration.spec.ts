@@ -98,7 +98,7 @@ describe('loadConfiguration', () => {
     expect(problems).toEqual([
       'clients.svc.name: environment variable SVC_NAME is not set and has no default',
       'token.access-token.lifespan: must be a duration such as 60s, 15m, 12h or 30d',
-      'clients.web.allowed-redirect-uri: unknown key',
+      'clients.web.allowed-redirect-uri: unknown key (did you mean allowed-redirect-uris?)',
       'clients.spa.secret: must be omitted for a public client',
     ]);
   });

@@ -61,5 +61,5 @@ describe('security: anonymous authorization requests hold no memory', () => {
 
     const later = await signInOverHttp(new URL(authorizeUrl('after')), 'alice', 'alice-password');
     expect(later.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  }, 120_000);
+  }, 240_000);
 });

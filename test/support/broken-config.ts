@@ -28,7 +28,7 @@ export function brokenConfig(): Record<string, unknown> {
 
 /** Every problem of {@link brokenConfig}, by key path, as startup and `config:check` print them. */
 export const BROKEN_CONFIG_PROBLEMS: RegExp[] = [
-  /^ {2}- clients\.typo-app\.allowed-scope: unknown key$/m,
+  /^ {2}- clients\.typo-app\.allowed-scope: unknown key \(did you mean allowed-scopes\?\)$/m,
   /^ {2}- clients\.spa\.secret: must be omitted for a public client$/m,
   /^ {2}- clients\.svc\.secret: environment variable SVC_SECRET is not set and has no default$/m,
   /^ {2}- clients\.web-app\.allowed-redirect-uris\.0: .*must not contain a fragment$/m,

@@ -18,7 +18,7 @@ export interface Finished {
 /** Path of a built entry point, e.g. `main.js` or `cli/config-check.js`. */
 export function built(script: string): string {
   const path = resolve('dist', script);
-  if (!existsSync(path)) throw new Error(`${path} is missing: build first (npm test runs \`nest build\` before jest)`);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build first (npm test builds before jest)`);
   return path;
 }
 
@@ -75,28 +75,49 @@ export class ServerProcess {
     /** Resolves when the process has exited, with everything it printed. */
     readonly exited: Promise<Finished>,
     private readonly output: () => string,
+    /** Leads its own process group (started by {@link npmRun}). */
+    private readonly group: boolean,
   ) {}
 
   static async start(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+    return ServerProcess.spawn(process.execPath, [built('main.js')], env, timeoutMs);
+  }
+
+  /**
+   * `npm run <script>` in its own process group, as a terminal runs it: {@link signalGroup}
+   * then signals npm, its shell and the server together, like Ctrl-C does.
+   */
+  static async npmRun(script: string, env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+    built('main.js');
+    return ServerProcess.spawn('npm', ['run', '--silent', script], { HOME: process.env.HOME ?? '/tmp', ...env }, timeoutMs, true);
+  }
+
+  private static async spawn(command: string, args: string[], env: Record<string, string>, timeoutMs: number, detached = false): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [built('main.js')], {
+    const child = spawn(command, args, {
       env: childEnv({ HOST: '127.0.0.1', PORT: String(port), ...env }),
       stdio: 'pipe',
+      detached,
     });
     child.stdin.end();
     const exited = finished(child, 120_000);
     let printed = '';
     child.stdout.on('data', (chunk: Buffer) => { printed += chunk.toString('utf8'); });
     child.stderr.on('data', (chunk: Buffer) => { printed += chunk.toString('utf8'); });
-    const server = new ServerProcess(child, `http://127.0.0.1:${port}`, exited, () => printed);
-    // The "listening" line, or (at LOG_LEVEL=warn and above, which print nothing) /health/live.
-    const controller = new AbortController();
-    const live = server.pollLive(controller.signal);
-    try {
-      await Promise.race([server.waitFor(/"msg":"listening on /, timeoutMs), live]);
-    } finally {
-      controller.abort();
+    const server = new ServerProcess(child, `http://127.0.0.1:${port}`, exited, () => printed, detached);
+    // The "listening" line; at LOG_LEVEL=warn and above, which print none, /health/live.
+    if (!['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL ?? '')) {
+      await server.waitFor(/"msg":"listening on /, timeoutMs);
+      return server;
     }
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      await server.pollLive(controller.signal);
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (controller.signal.aborted) throw new Error(`server did not answer /health/live within ${timeoutMs} ms: ${server.printed}`);
     return server;
   }
 
@@ -109,7 +130,6 @@ export class ServerProcess {
       }
       await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
     }
-    await new Promise(() => undefined); // aborted: the race is decided elsewhere
   }
 
   /** Everything printed so far, stdout and stderr. */
@@ -121,13 +141,22 @@ export class ServerProcess {
     this.child.kill(signal);
   }
 
+  /** Signals the whole process group (only for {@link npmRun}), as Ctrl-C at a terminal does. */
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.child.pid!, signal);
+  }
+
   /** Kills the process if it still runs (for afterAll). */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (this.group) this.signalGroup('SIGKILL');
+      else this.child.kill('SIGKILL');
+    }
     await this.exited.catch(() => undefined);
   }
 
-  private waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
+  /** Resolves once the process has printed `pattern` on stdout. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
     return new Promise((resolvePromise, reject) => {
       const deadline = setTimeout(() => { cleanup(); reject(new Error(`server did not print ${pattern}: ${this.printed}`)); }, timeoutMs);
       const check = () => { if (pattern.test(this.printed)) { cleanup(); resolvePromise(); } };

@@ -7,7 +7,7 @@ export interface HttpAnswer {
 }
 
 /** Something a stack trace or an internal path would leave in a response body. */
-const INTERNALS = /\n\s+at |node_modules|\/src\/|Error:|TypeError|Cannot read/;
+export const INTERNALS = /\n\s+at |node_modules|\/src\/|Error:|TypeError|Cannot read/;
 
 /**
  * Asserts an RFC 6749 §5.2 error response: the status, a JSON body that is exactly

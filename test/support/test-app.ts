@@ -6,6 +6,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { stringify } from 'yaml';
 import { createApp } from '../../src/app.factory.js';
+import type { HttpLimits } from '../../src/common/http-limits.js';
 import { validateEnvironment } from '../../src/config/environment.js';
 import { ConfigurationSnapshot } from '../../src/live-config/configuration-snapshot.js';
 import { loadConfiguration } from '../../src/live-config/load-configuration.js';
@@ -54,14 +55,21 @@ export interface TestApp {
 /** Starts the real Nest app from config files written by the test (no listener: supertest). */
 export async function startTestApp(
   config: Record<string, unknown> | string,
-  options: { extensions?: (Type<unknown> | DynamicModule)[]; env?: Record<string, string | undefined> } = {},
+  options: {
+    extensions?: (Type<unknown> | DynamicModule)[];
+    env?: Record<string, string | undefined>;
+    /** Shorter connection timeouts for the slow-client tests. */
+    httpLimits?: Partial<HttpLimits>;
+    /** Level of the captured log (default info). */
+    logLevel?: string;
+  } = {},
 ): Promise<TestApp> {
   const file = writeConfig(config);
   const env = options.env ?? {};
   const configuration = loadConfiguration({ files: [file], env, extensionGrantTypes: declaredGrantTypes(options.extensions ?? []) });
   const logs: string[] = [];
-  const logger = new JsonLogger(createPino({ write: (line: string) => { logs.push(line); } }, 'info'));
-  const app = await createApp(configuration, validateEnvironment(env), { logger, extensions: options.extensions });
+  const logger = new JsonLogger(createPino({ write: (line: string) => { logs.push(line); } }, options.logLevel ?? 'info'));
+  const app = await createApp(configuration, validateEnvironment(env), { logger, extensions: options.extensions, httpLimits: options.httpLimits });
   await app.getHttpAdapter().getInstance().ready();
   return { app, configuration, server: app.getHttpServer(), logs, close: () => app.close() };
 }

@@ -19,6 +19,7 @@ import { PendingSignIns } from './pending-sign-in.js';
 import { ProxyWarning } from './proxy-warning.js';
 import { SignInPage } from './sign-in-page.js';
 import { SignInService } from './sign-in.service.js';
+import { HtmlPage } from '../../common/route-catalogue.js';
 
 const WRONG_CREDENTIALS = 'Incorrect username or password.';
 const EXPIRED = 'This sign-in request is unknown or has expired. Return to the application and start again.';
@@ -26,7 +27,7 @@ const EXPIRED = 'This sign-in request is unknown or has expired. Return to the a
 /**
  * `POST /api/oauth2/sign-in`: the form of the sign-in page. The sealed pending sign-in must be
  * ours and unexpired; CSRF (field + cookie + the hash sealed with the request); then
- * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (401,
+ * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (200,
  * no redirect); success spends the form (once, on every replica), starts a new single sign-on
  * session (a new cookie: the browser's previous session ends), issues a code in it and answers
  * `303 See Other` to the redirect URI with `code`, `state` and `iss`. Cancel spends the form too
@@ -49,6 +50,7 @@ export class SignInController {
   ) {}
 
   @Post('sign-in')
+  @HtmlPage()
   @HttpCode(200)
   async signIn(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = request.body;
@@ -93,7 +95,8 @@ export class SignInController {
       return;
     }
     if (result.outcome === 'wrong_credentials') {
-      this.page.send(reply, 401, { ...model, error: WRONG_CREDENTIALS });
+      // 200, not 401: a 401 must carry WWW-Authenticate (RFC 9110 §15.5.2), and browsers log it as an error.
+      this.page.send(reply, 200, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
     await this.spend(pending);

@@ -51,7 +51,7 @@ export class UserInfoController {
 
 function bearerToken(request: FastifyRequest): string {
   if (request.url.includes('access_token=')) {
-    throw OAuthError.invalidRequest('bearer tokens are not accepted in the query string (RFC 9700 §2.4.1)');
+    throw OAuthError.invalidRequest('bearer tokens are not accepted in the query string (RFC 9700 section 2.4.1)');
   }
   const header = request.headers.authorization;
   const body = request.body instanceof FormBody ? request.body : undefined;

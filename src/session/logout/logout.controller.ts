@@ -6,6 +6,7 @@ import { HTML_SECURITY_HEADERS } from '../../authorize/sign-in/html-page.js';
 import { Client } from '../../clients/client.js';
 import { Clients } from '../../clients/clients.js';
 import { ENDPOINT_PATHS } from '../../common/endpoint-paths.js';
+import { HtmlPage } from '../../common/route-catalogue.js';
 import { FormBody } from '../../common/form-body.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import type { OutcomeRequest } from '../../observability/request-outcome.js';
@@ -55,12 +56,14 @@ export class LogoutController {
   ) {}
 
   @Get('logout')
+  @HtmlPage()
   async logoutByGet(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.logout(request, reply, readLogoutParameters((request.query ?? {}) as Record<string, string | string[]>));
   }
 
   @Post('logout')
   @HttpCode(200)
+  @HtmlPage()
   async logoutByPost(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = request.body;
     if (!(body instanceof FormBody) || body.problem) throw logoutRefused('The sign-out request could not be read.');
