@@ -476,7 +476,7 @@ describe('session configuration (SPEC §6)', () => {
       'session.idle-timeout: must be at least 1s',
     ]);
     expect(problems(sessionConfig({ lifespan: 'forever', 'logout-revokes-tokens': 'yes', 'idle-timout': '1h' })).sort()).toEqual([
-      'session.idle-timout: unknown key',
+      'session.idle-timout: unknown key (did you mean idle-timeout?)',
       'session.lifespan: must be a duration such as 60s, 15m, 12h or 30d',
       'session.logout-revokes-tokens: must be true or false',
     ]);

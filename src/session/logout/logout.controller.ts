@@ -71,7 +71,8 @@ export class LogoutController {
     if (params.csrfToken !== undefined) {
       await this.confirm(request, reply, params);
     } else if (!this.sessions.hasCookie(request)) {
-      void reply.code(303).headers({ location: `${this.server.issuer}${ENDPOINT_PATHS.endSession}?${logoutQuery(params)}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
+      const query = logoutQuery(params);
+      void reply.code(303).headers({ location: `${this.server.issuer}${ENDPOINT_PATHS.endSession}${query ? `?${query}` : ''}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
     } else {
       await this.logout(request, reply, params);
     }
