@@ -31,6 +31,7 @@ export function summarize(scenarios, runsByScenario, comparisons, latencyGoals =
       tokenP50Ms: median(runs.map((r) => r.tokenP50Ms)),
       failures,
       failureReasons: mergeCounts(runs.map((r) => r.failureReasons ?? {})),
+      reloads: runs.some((r) => r.reloads) ? mergeCounts(runs.map((r) => ({ sent: r.reloads?.sent ?? 0, applied: r.reloads?.applied ?? 0 }))) : undefined,
       flags: [],
     };
     if (failures > 0) row.flags.push(`${failures} failed (${Object.entries(row.failureReasons).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
@@ -70,6 +71,7 @@ export function markdown({ rows, ratios }, meta) {
     `Client-credentials token issuance, ${meta.connections} connections, ${meta.durationSeconds} s per run, ` +
       `median of ${meta.rounds} interleaved runs (${meta.cpuCount} × ${meta.cpuModel}, Node ${meta.node}, ${meta.date}).`,
     '',
+    ...reloadNote(rows, meta),
     '| scenario | tokens/s (median) | runs (tokens/s) | p50 ms | p99 ms | peak RSS MiB | server CPU % | other load % | non-2xx | notes |',
     '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map((r) => `| ${r.name} | ${fixed(r.perSecond, 0)} | ${r.perSecondPerRun.map((v) => v.toFixed(0)).join(' / ')} | ` +
@@ -96,6 +98,7 @@ export function flowMarkdown({ rows, ratios }, meta) {
       `virtual users, warm-up ${meta.flowServerWarmupSeconds} s per server + ${meta.flowWarmupSeconds} s per scenario ` +
       `(${meta.cpuCount} × ${meta.cpuModel}, Node ${meta.node}, ${meta.date}).`,
     '',
+    ...reloadNote(rows, meta),
     '| server | cost | users | flows/s (median) | runs (flows/s) | p50 ms | p99 ms | until code / token p50 ms | req/flow | peak RSS MiB | server CPU % (main thread) | generator CPU % | other load % | failed |',
     '|---|---:|---:|---:|---|---:|---:|---|---:|---:|---|---:|---:|---|',
     ...rows.map((r) => `| ${r.serverLabel} | ${r.cost} | ${r.users} | ${fixed(r.perSecond, 1)} | ${r.perSecondPerRun.map((v) => v.toFixed(0)).join(' / ')} | ` +
@@ -117,6 +120,16 @@ export function flowMarkdown({ rows, ratios }, meta) {
     }),
   ];
   return lines.join('\n');
+}
+
+/** With BENCH_RELOAD_EVERY: how many configuration reloads our server took during the measured runs. */
+function reloadNote(rows, meta) {
+  if (!meta.reloadEverySeconds) return [];
+  const reloaded = rows.filter((r) => r.reloads);
+  const sent = reloaded.reduce((n, r) => n + r.reloads.sent, 0);
+  const applied = reloaded.reduce((n, r) => n + r.reloads.applied, 0);
+  return [`Our server's configuration reloaded every ${meta.reloadEverySeconds} s during its measured runs (SIGHUP, alternating two ` +
+    `configurations): ${applied} of ${sent} reloads applied; a non-2xx or failed count above 0 would be a request the reloads broke.`, ''];
 }
 
 export function machine() {

@@ -28,6 +28,10 @@
 //   BENCH_FLOW_USERS=1,8,32  flow: numbers of concurrent virtual users
 //   BENCH_FLOW_COSTS=4,10  flow: bcrypt costs of the user's password hash
 //   BENCH_FLOW_CLIENT=http flow: the virtual users' HTTP client, `http` (node:http keep-alive) or `fetch`
+//   BENCH_RELOAD_EVERY=1   reload our server's configuration every N seconds during each measured
+//                          run (SIGHUP, alternating two configurations; bench/reload.mjs): a
+//                          non-2xx answer or a failed flow then counts as usual, and a reload not
+//                          applied fails the run too. Off by default.
 //   BENCH_PROFILE=name     instead: run scenario `name` once against a server started with
 //                          `node --cpu-prof` and print where its CPU time goes
 // The defaults take about 2.5 min (client credentials) + 6 min (flow) on 2 cores.
@@ -41,6 +45,7 @@ import { median } from './measure.mjs';
 import { flowMarkdown, machine, markdown, summarize, writeJson } from './report.mjs';
 import { COMPARISONS, LATENCY_GOALS, SCENARIOS, SERVERS, flowComparisons, flowScenarios } from './scenarios.mjs';
 import { createFixtures } from './servers.mjs';
+import { reloadDuring, reloadProblem } from './reload.mjs';
 import { sessionFlowComparisons, sessionFlowScenarios } from './session-scenarios.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -71,6 +76,7 @@ const settings = {
   flowUsers: numbers('BENCH_FLOW_USERS', '1,8,32'),
   flowCosts: numbers('BENCH_FLOW_COSTS', '4,10'),
   flowClient: process.env.BENCH_FLOW_CLIENT || 'http',
+  reloadEverySeconds: process.env.BENCH_RELOAD_EVERY ? number('BENCH_RELOAD_EVERY', 1) : undefined,
 };
 const progress = (line) => process.stderr.write(`${line}\n`);
 const pause = () => new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
@@ -134,12 +140,22 @@ async function prepare(scenario, extra) {
 }
 
 async function run({ scenario, target, options }, label) {
+  const reloading = settings.reloadEverySeconds && target.reloadConfiguration ? await reloadDuring(target, settings.reloadEverySeconds) : undefined;
   const result = await scenario.measure(target, options, settings, 'run');
   if (!target.running) throw new Error(`${target.name} died during ${scenario.name}:\n${target.output()}`);
+  if (reloading) {
+    result.reloads = await reloading.stop();
+    const problem = reloadProblem(result.reloads);
+    if (problem) {
+      result.failures += 1;
+      result.failureReasons = { ...result.failureReasons, [problem]: 1 };
+    }
+  }
   const pct = (value) => value?.toFixed(0);
   progress(`${label} ${scenario.name.padEnd(22)} ${result.perSecond.toFixed(scenario.unit === 'flows' ? 1 : 0).padStart(7)} ${scenario.unit}/s  ` +
     `p50 ${result.p50Ms?.toFixed(2)} ms  p99 ${result.p99Ms?.toFixed(2)} ms  RSS ${result.peakRssMiB.toFixed(0)} MiB  ` +
     `CPU server ${pct(result.serverCpuPct)} % (sys ${pct(result.serverSystemCpuPct)} %, main thread ${pct(result.serverMainThreadCpuPct)} %) generator ${pct(result.loadGeneratorCpuPct)} % others ${pct(result.otherCpuPct)} %` +
+    (result.reloads ? `  reloads ${result.reloads.applied}/${result.reloads.sent} applied` : '') +
     (result.failures ? `  !! ${result.failures} failed ${JSON.stringify(result.failureReasons)}` : ''));
   await pause();
   return result;

@@ -37,14 +37,17 @@ export function createFixtures(dir, { flowCosts = [] } = {}) {
   const pem = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   const accessTokenKeyFile = join(dir, 'access-token-es256.pem');
   const idTokenKeyFile = join(dir, 'id-token-es256.pem');
+  const publishedKeyFile = join(dir, 'published-es256.pem');
   writeFileSync(accessTokenKeyFile, pem(), { mode: 0o600 });
   writeFileSync(idTokenKeyFile, pem(), { mode: 0o600 });
+  writeFileSync(publishedKeyFile, pem(), { mode: 0o600 });
   const bcryptSecret = randomBytes(24).toString('base64url');
   return {
     dir,
     accessTokenKeyFile,
     accessTokenKid: 'bench-at-es256',
     idTokenKeyFile,
+    publishedKeyFile,
     scope: 'api:read',
     plainClient: { id: 'bench-plain', secret: randomBytes(24).toString('base64url') },
     bcryptClient: { id: 'bench-bcrypt', secret: bcryptSecret, hash: bcrypt.hashSync(bcryptSecret, 10) },
@@ -61,8 +64,12 @@ function createFlowUsers(costs) {
   return new Map([...new Set(costs)].map((cost) => [cost, { username: `bench-user-c${cost}`, password, hash: bcrypt.hashSync(password, cost) }]));
 }
 
-/** The YAML configuration of our server for the bench (SPEC §1, §2, §4 keys). */
-function ourConfig(fixtures, root) {
+/**
+ * The YAML configuration of our server for the bench (SPEC §1, §2, §4 keys). An odd `variant`
+ * (BENCH_RELOAD_EVERY: the configurations a reload alternates between) adds a client and
+ * publishes a second access-token key, without changing what the scenarios use or check.
+ */
+function ourConfig(fixtures, root, variant = 0) {
   const clientCredentialsOnly = {
     'allowed-grant-types': ['client_credentials'],
     'allowed-scopes': [fixtures.scope],
@@ -77,10 +84,14 @@ function ourConfig(fixtures, root) {
       [fixtures.bcryptClient.id]: { secret: fixtures.bcryptClient.hash, ...clientCredentialsOnly },
       // Confidential by default: authorization_code + refresh_token (+ client_credentials), PKCE.
       [fixtures.flowClient.id]: { secret: fixtures.flowClient.secret, 'allowed-redirect-uris': [fixtures.flowClient.redirectUri] },
+      ...(variant % 2 ? { [`bench-reload-${variant}`]: { secret: fixtures.plainClient.secret, ...clientCredentialsOnly } } : {}),
     },
     ...(fixtures.flowUsers.size ? { users: Object.fromEntries([...fixtures.flowUsers.values()].map((u) => [u.username, { password: u.hash }])) } : {}),
     keys: {
-      'access-token': [{ id: fixtures.accessTokenKid, algorithm: 'ES256', 'private-key-file': fixtures.accessTokenKeyFile }],
+      'access-token': [
+        { id: fixtures.accessTokenKid, algorithm: 'ES256', 'private-key-file': fixtures.accessTokenKeyFile },
+        ...(variant % 2 ? [{ id: 'bench-published-es256', algorithm: 'ES256', 'private-key-file': fixtures.publishedKeyFile }] : []),
+      ],
       'id-token': [{ id: 'bench-it-es256', algorithm: 'ES256', 'private-key-file': fixtures.idTokenKeyFile }],
     },
     store: { type: 'memory' },
@@ -99,8 +110,9 @@ export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], 
   const root = `http://${HOST}:${port}`;
   const configFile = join(fixtures.dir, `sympauthy-${name}.yml`);
   // The YAML is written as-is: `$` in the bcrypt hash is literal (SPEC §4: only `${` expands).
-  writeFileSync(configFile, stringify(ourConfig(fixtures, root)), { mode: 0o600 });
-  return startProcess({
+  const write = (variant) => writeFileSync(configFile, stringify(ourConfig(fixtures, root, variant)), { mode: 0o600 });
+  write(0);
+  const server = await startProcess({
     name,
     command: process.execPath,
     args: [...nodeArgs, join(REPO, 'dist/main.js')],
@@ -118,6 +130,13 @@ export async function startOurServer(fixtures, { name, logLevel, nodeArgs = [], 
     url: root,
     readyPath: '/health/ready',
   });
+  let variant = 0;
+  /** Writes the next configuration variant and sends SIGHUP: the server reloads it (live configuration). */
+  server.reloadConfiguration = () => {
+    write(++variant);
+    process.kill(server.pid, 'SIGHUP');
+  };
+  return server;
 }
 
 /** Starts node-oidc-provider (bench/oidc-provider-peer.mjs) on a free loopback port. */

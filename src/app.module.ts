@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ConfigurationSnapshot } from './live-config/configuration-snapshot.js';
 import { LiveConfigModule } from './live-config/live-config.module.js';
+import { LiveReloadModule } from './live-config/live-reload.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         UserInfoModule,
         OidcDiscoveryModule,
         CorsModule,
+        LiveReloadModule,
         ...extensions,
       ],
     };

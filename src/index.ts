@@ -13,6 +13,10 @@ export type { Startup } from './config/startup-validation.js';
 export { validateEnvironment, Environment } from './config/environment.js';
 export { loadConfiguration } from './live-config/load-configuration.js';
 export { ConfigurationSnapshot, ServerSettings } from './live-config/configuration-snapshot.js';
+// Reloading it (SIGHUP does this in main.ts; an entry point of your own can call reload())
+export { ConfigurationReloader } from './live-config/configuration-reloader.js';
+export type { ReloadResult } from './live-config/configuration-reloader.js';
+export type { ReloadOutcome } from './live-config/reload-metrics.js';
 export { ConfigurationError } from './config/config-errors.js';
 
 // Grants

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { createApp } from './app.factory.js';
 import { moduleStartupFailure, prepareStartup } from './config/startup-validation.js';
 import { Readiness } from './health/readiness.js';
+import { ConfigurationReloader } from './live-config/configuration-reloader.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { startupSummary } from './live-config/startup-summary.js';
 
@@ -11,6 +12,7 @@ import { startupSummary } from './live-config/startup-summary.js';
  * problem listed), build the app, listen on HOST:PORT. On SIGTERM/SIGINT: fail readiness at once,
  * keep serving for the drain delay, stop accepting connections, finish requests in flight, exit 0.
  * A second signal during that time exits at once, with 128 + the signal's number (130 for SIGINT).
+ * On SIGHUP: reload the configuration.
  */
 async function main(): Promise<void> {
   let logger = JsonLogger.toStdout('info');
@@ -51,6 +53,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Reload the configuration (live configuration, docs/live-configuration.md); without this handler SIGHUP would end the process.
+  process.on('SIGHUP', () => { app.get(ConfigurationReloader).reload('SIGHUP'); });
 }
 
 main().catch((e: unknown) => {

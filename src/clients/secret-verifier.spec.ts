@@ -123,6 +123,12 @@ describe('SecretVerifier', () => {
       await expect(verifier.verify('web', SECRET, await bcryptOf('rotated'))).resolves.toBe(false);
     });
 
+    it('refuses a remembered secret at once when the configured hash changes (a reload rotated it)', async () => {
+      const verifier = new SecretVerifier();
+      await expect(verifier.verify('web', SECRET, bcryptSecret)).resolves.toBe(true);
+      await expect(verifier.verify('web', SECRET, await bcryptOf('rotated'))).resolves.toBe(false);
+    });
+
     it('bounds the cache, forgetting the oldest success first', async () => {
       const verifier = new SecretVerifier(undefined, { cacheMaxEntries: 2 });
       await verifier.verify('a', SECRET, bcryptSecret);

@@ -15,9 +15,10 @@ const DEFAULT_OPTIONS: SecretVerifierOptions = { cacheTtlMs: 60_000, cacheMaxEnt
  * Verifies presented client secrets. Plain secrets are compared as SHA-256 digests with
  * `crypto.timingSafeEqual` (constant time, equal lengths). bcrypt hashes cost tens of ms per
  * compare (run on libuv's thread pool by bcrypt's async API), so a *successful* verification is
- * remembered for a short time, keyed by an HMAC of client id and secret under a per-process
- * random key: the cache never holds the secret nor a hash that could be attacked offline
- * without that key. Concurrent verifications of the same presented secret share one compare.
+ * remembered for a short time, keyed by an HMAC of client id, configured hash and presented
+ * secret under a per-process random key: the cache never holds the secret nor a hash that could
+ * be attacked offline without that key, and a secret changed by a reload is refused at once.
+ * Concurrent verifications of the same presented secret share one compare.
  */
 export class SecretVerifier {
   private readonly cacheKey = randomBytes(32);
@@ -40,7 +41,8 @@ export class SecretVerifier {
     }
     // bcrypt only looks at the first 72 bytes: a longer presented secret must not pass on its prefix.
     if (Buffer.byteLength(presented, 'utf8') > BCRYPT_MAX_BYTES) return false;
-    const key = createHmac('sha256', this.cacheKey).update(clientId).update('\0').update(presented).digest('base64');
+    // The configured hash is part of the key: once a reload changes the secret, the old one is refused at once.
+    const key = createHmac('sha256', this.cacheKey).update(clientId).update('\0').update(secret.hash).update('\0').update(presented).digest('base64');
     const expires = this.verified.get(key);
     if (expires !== undefined) {
       if (expires > this.now()) return true;

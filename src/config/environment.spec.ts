@@ -16,7 +16,7 @@ describe('validateEnvironment', () => {
     const environment = validateEnvironment({});
     expect(environment).toMatchObject({
       port: 3000, host: '0.0.0.0', trustProxy: false, logLevel: 'info', shutdownDrainDelayMs: 5000,
-      configFiles: [DEFAULT_CONFIG_FILE], modules: [],
+      configFiles: [DEFAULT_CONFIG_FILE], modules: [], watchConfig: false,
     });
     expect(DEFAULT_CONFIG_FILE).toBe('config/sympauthy.yml');
   });
@@ -24,16 +24,26 @@ describe('validateEnvironment', () => {
   it('reads every variable', () => {
     const environment = validateEnvironment({
       PORT: '8080', HOST: '127.0.0.1', TRUST_PROXY: '1', LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_DELAY: '0s',
-      SYMPAUTHY_CONFIG: 'a.yml', SYMPAUTHY_MODULES: '/etc/m.mjs', UNRELATED: 'x',
+      SYMPAUTHY_CONFIG: 'a.yml', SYMPAUTHY_MODULES: '/etc/m.mjs', SYMPAUTHY_WATCH_CONFIG: 'true', UNRELATED: 'x',
     });
     expect(environment).toMatchObject({
       port: 8080, host: '127.0.0.1', trustProxy: 1, logLevel: 'warn', shutdownDrainDelayMs: 0, configFiles: ['a.yml'], modules: ['/etc/m.mjs'],
+      watchConfig: true,
     });
   });
 
+  it('keeps a copy of the variables as they were, for the ${NAME} of a reload', () => {
+    const env: Record<string, string> = { SECRET_OF_A_CLIENT: 'before' };
+    const environment = validateEnvironment(env);
+    env.SECRET_OF_A_CLIENT = 'after';
+    expect(environment.variables.SECRET_OF_A_CLIENT).toBe('before');
+    expect(Object.isFrozen(environment.variables)).toBe(true);
+  });
+
   it('names every bad variable at once', () => {
-    const problems = problemsOf({ PORT: '70000', TRUST_PROXY: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_DRAIN_DELAY: 'soon' });
-    expect(problems).toHaveLength(4);
+    const problems = problemsOf({ PORT: '70000', TRUST_PROXY: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_DRAIN_DELAY: 'soon', SYMPAUTHY_WATCH_CONFIG: 'yes' });
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/^SYMPAUTHY_WATCH_CONFIG: must be true or false, got "yes"/m);
     expect(problems.join('\n')).toMatch(/^PORT: must be a port number/m);
     expect(problems.join('\n')).toMatch(/^TRUST_PROXY: must be true, false/m);
     expect(problems.join('\n')).toMatch(/^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/m);
@@ -69,5 +79,14 @@ describe('TRUST_PROXY', () => {
     expect(parseTrustProxy('yes')).toBeUndefined();
     expect(parseTrustProxy('10.0.0.0/33')).toBeUndefined();
     expect(parseTrustProxy('proxy.internal')).toBeUndefined();
+  });
+});
+
+describe('Environment', () => {
+  it('keeps the variables for reloads but never prints or serializes them', () => {
+    const environment = validateEnvironment({ CLIENT_SECRET: 'do-not-print', PORT: '3001' });
+    expect(environment.variables.CLIENT_SECRET).toBe('do-not-print');
+    expect(JSON.stringify(environment)).not.toContain('do-not-print');
+    expect(Object.keys(environment)).not.toContain('variables');
   });
 });

@@ -38,6 +38,9 @@ class RawEnvironment {
 
   @IsOptional()
   SYMPAUTHY_MODULES?: string;
+
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
+  SYMPAUTHY_WATCH_CONFIG?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'config/sympauthy.yml';
@@ -55,7 +58,17 @@ export class Environment {
     readonly configFiles: readonly string[],
     /** `SYMPAUTHY_MODULES`: extension modules to load. */
     readonly modules: readonly string[],
-  ) {}
+    /** `SYMPAUTHY_WATCH_CONFIG`: reload when a configuration file changes (SIGHUP always reloads). */
+    readonly watchConfig = false,
+    variables: Readonly<Record<string, string | undefined>> = {},
+  ) {
+    // Not enumerable: the environment holds secrets, and this object must print and serialize
+    // without them (a log line or a debugger dump of the Environment shows only the settings).
+    Object.defineProperty(this, 'variables', { value: variables, enumerable: false });
+  }
+
+  /** The variables `${NAME}` references expand from, as they were at startup (a reload reads these). */
+  declare readonly variables: Readonly<Record<string, string | undefined>>;
 }
 
 /** Validates `env` (every problem at once, named by variable) and returns the typed environment. */
@@ -73,12 +86,14 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     raw.SHUTDOWN_DRAIN_DELAY ? parseDuration(raw.SHUTDOWN_DRAIN_DELAY)! : 5000,
     list(raw.SYMPAUTHY_CONFIG, [DEFAULT_CONFIG_FILE]),
     list(raw.SYMPAUTHY_MODULES, []),
+    raw.SYMPAUTHY_WATCH_CONFIG === 'true',
+    Object.freeze({ ...env }),
   );
 }
 
 /** Only the variables the server reads, and only the set ones (an empty one counts as unset). */
 function pick(env: Record<string, string | undefined>): Record<string, string> {
-  const names = ['PORT', 'HOST', 'TRUST_PROXY', 'LOG_LEVEL', 'SHUTDOWN_DRAIN_DELAY', 'SYMPAUTHY_CONFIG', 'SYMPAUTHY_MODULES'];
+  const names = ['PORT', 'HOST', 'TRUST_PROXY', 'LOG_LEVEL', 'SHUTDOWN_DRAIN_DELAY', 'SYMPAUTHY_CONFIG', 'SYMPAUTHY_MODULES', 'SYMPAUTHY_WATCH_CONFIG'];
   return Object.fromEntries(names.filter((n) => env[n] !== undefined && env[n] !== '').map((n) => [n, env[n]!]));
 }
 

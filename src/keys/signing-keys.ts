@@ -40,19 +40,29 @@ export class SigningKeys {
   private constructor(
     readonly accessToken: readonly SigningKey[],
     readonly idToken: readonly SigningKey[],
+    /** The purposes whose key was generated (none configured). */
+    private readonly generated: ReadonlySet<KeyPurpose> = new Set(),
   ) {}
 
   static fromKeys(accessToken: SigningKey[], idToken: SigningKey[]): SigningKeys {
     return new SigningKeys(accessToken, idToken);
   }
 
-  static build(config: { accessToken: KeyConfig[]; idToken: KeyConfig[] }, errors: ConfigErrors, warnings: string[]): SigningKeys {
+  /**
+   * Loads the configured keys (every problem into `errors`). A purpose without a configured key
+   * gets a generated one, or — on a reload — keeps the one `previous` generated for it, so that a
+   * reload never invalidates the tokens it signed.
+   */
+  static build(config: { accessToken: KeyConfig[]; idToken: KeyConfig[] }, errors: ConfigErrors, warnings: string[], previous?: SigningKeys): SigningKeys {
     const ids = new Map<string, string>();
+    const generated = new Set<KeyPurpose>();
     const build = (purpose: KeyPurpose, list: KeyConfig[]): SigningKey[] => {
       if (list.length === 0) {
+        generated.add(purpose);
         warnings.push(`keys.${purpose}: no key configured, generated an ephemeral ES256 key. ` +
           'Tokens will not verify after a restart nor across replicas: configure keys for any real deployment.');
-        return [generateSigningKey(purpose, 'ES256', `${purpose === 'access-token' ? 'at' : 'it'}-generated-${randomBytes(4).toString('hex')}`)];
+        const kept = previous?.generated.has(purpose) ? previous.list(purpose) : undefined;
+        return kept ? [...kept] : [generateSigningKey(purpose, 'ES256', `${purpose === 'access-token' ? 'at' : 'it'}-generated-${randomBytes(4).toString('hex')}`)];
       }
       const keys: SigningKey[] = [];
       list.forEach((entry, i) => {
@@ -72,12 +82,17 @@ export class SigningKeys {
         errors.add(keyPath('keys', 'id-token', i), 'must be a different key from every access-token key');
       }
     });
-    return new SigningKeys(accessToken, idToken);
+    return new SigningKeys(accessToken, idToken, generated);
+  }
+
+  /** The keys of one purpose, the signing key first. */
+  list(purpose: KeyPurpose): readonly SigningKey[] {
+    return purpose === 'access-token' ? this.accessToken : this.idToken;
   }
 
   /** The key that signs new tokens of this purpose. */
   active(purpose: KeyPurpose): SigningKey {
-    return (purpose === 'access-token' ? this.accessToken : this.idToken)[0];
+    return this.list(purpose)[0];
   }
 
   /** Every key, of both purposes, that may still verify a live token. */
@@ -109,7 +124,7 @@ export class SigningKeys {
   }
 
   algorithms(purpose: KeyPurpose): SigningAlgorithm[] {
-    return [...new Set((purpose === 'access-token' ? this.accessToken : this.idToken).map((k) => k.algorithm))];
+    return [...new Set(this.list(purpose).map((k) => k.algorithm))];
   }
 }
 

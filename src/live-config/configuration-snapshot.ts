@@ -34,6 +34,11 @@ export class ConfigurationSnapshot {
   constructor(
     readonly files: readonly string[],
     /**
+     * Every file the configuration was read from: `files`, the `${file:…}` references and the
+     * `private-key-file`s (what a watching reload watches).
+     */
+    readonly sources: readonly string[],
+    /**
      * A digest of the whole expanded configuration, keyed with a secret derived from the signing
      * keys: equal on every replica running the same configuration, and no help to anyone trying
      * to guess a secret of the configuration.

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,5 +200,59 @@ describe('loadConfiguration: an unresolved reference', () => {
       if (e instanceof ConfigurationError) problems = e.problems;
     }
     expect(problems).toEqual(['clients.svc.secret: environment variable SVC_SECRET is not set and has no default']);
+  });
+});
+
+describe('loadConfiguration: what a reload needs', () => {
+  const keyFile = (name: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    return path;
+  };
+
+  it('lists every file it read in sources: configuration files, ${file:…} references, key files', () => {
+    const secret = join(dir, 'svc-secret-for-sources');
+    writeFileSync(secret, 's\n');
+    const accessKey = keyFile('at-sources.pem');
+    const config = file({
+      urls: { root: 'http://localhost:3000' },
+      clients: { svc: { secret: `\${file:${secret}}`, 'allowed-grant-types': ['client_credentials'] } },
+      keys: { 'access-token': [{ id: 'at', 'private-key-file': accessKey }] },
+    });
+    expect([...load([config]).sources].sort()).toEqual([config, secret, accessKey].sort());
+  });
+
+  it('fills the given sources set also when the configuration is refused', () => {
+    const missing = join(dir, 'not-mounted-yet');
+    const sources = new Set<string>();
+    const config = file({ urls: { root: 'http://localhost:3000' }, clients: { svc: { secret: `\${file:${missing}}`, 'allowed-grant-types': ['client_credentials'] } } });
+    expect(() => loadConfiguration({ files: [config], env: {}, sources })).toThrow(ConfigurationError);
+    expect([...sources].sort()).toEqual([config, missing].sort());
+  });
+
+  it('changes the hash when a key file changes, not only its path', () => {
+    const accessKey = keyFile('at-hash.pem');
+    const config = file({
+      urls: { root: 'http://localhost:3000' },
+      keys: { 'access-token': [{ id: 'at', 'private-key-file': accessKey }], 'id-token': [{ id: 'it', 'private-key-file': keyFile('it-hash.pem') }] },
+    });
+    const before = load([config]).hash;
+    expect(load([config]).hash).toBe(before);
+    keyFile('at-hash.pem');
+    expect(load([config]).hash).not.toBe(before);
+  });
+
+  it('keeps the keys generated for the previous snapshot where none is configured, and only there', () => {
+    const bare = file({ urls: { root: 'http://localhost:3000' } });
+    const first = load([bare]);
+    const again = loadConfiguration({ files: [bare], env: {}, previous: first });
+    expect(again.keys.jwks()).toEqual(first.keys.jwks());
+    expect(again.hash).toBe(first.hash);
+    expect(load([bare]).keys.active('access-token').id).not.toBe(first.keys.active('access-token').id);
+
+    const configured = file({ urls: { root: 'http://localhost:3000' }, keys: { 'access-token': [{ id: 'at', 'private-key-file': keyFile('at-kept.pem') }] } });
+    const mixed = loadConfiguration({ files: [configured], env: {}, previous: first });
+    expect(mixed.keys.active('access-token').id).toBe('at');
+    expect(mixed.keys.active('id-token')).toBe(first.keys.active('id-token'));
   });
 });

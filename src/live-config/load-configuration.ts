@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { ConfigErrors } from '../config/config-errors.js';
 import { readConfigFiles } from '../config/config-files.js';
@@ -18,6 +19,16 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Grant types the loaded extension modules register (allowed in `allowed-grant-types`). */
   extensionGrantTypes?: readonly string[];
+  /**
+   * The configuration in force, when reloading: a purpose without a configured key keeps the key
+   * generated for it at startup (a new ephemeral key would invalidate every live token).
+   */
+  previous?: ConfigurationSnapshot;
+  /**
+   * Filled with every file this load read or tried to read (configuration files, `${file:…}`
+   * references, `private-key-file`s), also when it fails: what a reload must watch.
+   */
+  sources?: Set<string>;
 }
 
 /**
@@ -31,8 +42,14 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
   const files = [...(options.files ?? [DEFAULT_CONFIG_FILE])];
   const errors = new ConfigErrors();
   const warnings: string[] = [];
+  const sources = options.sources ?? new Set<string>();
+  for (const file of files) sources.add(file);
   const raw = readConfigFiles(files, errors);
-  const expanded = expandReferences(raw, { env }, errors) as Record<string, unknown>;
+  const readReferencedFile = (path: string): string => {
+    sources.add(path);
+    return readFileSync(path, 'utf8');
+  };
+  const expanded = expandReferences(raw, { env, readFile: readReferencedFile }, errors) as Record<string, unknown>;
   const parsed = errors.isEmpty || Object.keys(expanded).length > 0 ? parseConfiguration(expanded, errors) : undefined;
   if (!parsed) {
     errors.throwIfAny();
@@ -40,13 +57,17 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
   }
   const scopes = ScopeRegistry.build(parsed, errors);
   const clients = ClientRegistry.build(parsed, scopes, errors, options.extensionGrantTypes);
-  const keys = SigningKeys.build(parsed.keys, errors, warnings);
+  for (const key of [...parsed.keys.accessToken, ...parsed.keys.idToken]) {
+    if (key.privateKeyFile !== undefined) sources.add(key.privateKeyFile);
+  }
+  const keys = SigningKeys.build(parsed.keys, errors, warnings, options.previous?.keys);
   const store = buildStoreSettings(parsed.store, parsed.keys, errors);
   const session = buildSessionSettings(parsed.session, errors);
   errors.throwIfAny();
   const issuer = parsed.urls.root.replace(/\/$/, '');
   return new ConfigurationSnapshot(
     files,
+    [...sources],
     configurationHash(expanded, keys),
     new ServerSettings(issuer),
     clients,
@@ -60,9 +81,14 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
   );
 }
 
-/** HMAC-SHA-256 of the canonical JSON of the expanded tree, under a key derived from the signing keys. */
+/**
+ * HMAC-SHA-256 of the canonical JSON of the expanded tree and of the public keys (a key file's
+ * content changes the hash, not only its path), under a key derived from the signing keys.
+ */
 function configurationHash(tree: unknown, keys: SigningKeys): string {
-  return createHmac('sha256', keys.derivedSecret('configuration hash')).update(canonicalJson(tree)).digest('hex').slice(0, 16);
+  return createHmac('sha256', keys.derivedSecret('configuration hash'))
+    .update(canonicalJson({ configuration: tree, keys: keys.jwks() }))
+    .digest('hex').slice(0, 16);
 }
 
 function canonicalJson(value: unknown): string {

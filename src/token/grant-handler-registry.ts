@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import type { Client } from '../clients/client.js';
 import { Clients } from '../clients/clients.js';
 import { ConfigurationError, keyPath } from '../config/config-errors.js';
 import { GrantHandler, TokenGrant } from './grant-handler.js';
@@ -33,9 +34,12 @@ export class GrantHandlerRegistry implements OnModuleInit, OnApplicationBootstra
     if (problems.length > 0) throw new ConfigurationError(problems);
   }
 
-  /** One message per client grant type that no loaded module handles. */
-  unservedGrantTypes(): string[] {
-    return this.clients.all.flatMap((client) => [...client.grantTypes]
+  /**
+   * One message per client grant type that no loaded module handles: of the clients in force, or
+   * of `clients` (those of a configuration about to be reloaded).
+   */
+  unservedGrantTypes(clients: readonly Client[] = this.clients.all): string[] {
+    return clients.flatMap((client) => [...client.grantTypes]
       .filter((type) => !this.handlers.has(type))
       .map((type) => `${keyPath('clients', client.id, 'allowed-grant-types')}: no loaded module handles grant type ${type}`));
   }

@@ -18,6 +18,8 @@ interface Directory {
 export class ConfigUserDirectory implements UserDirectory {
   private source: ReadonlyMap<string, UserConfig> | undefined;
   private directory!: Directory;
+  /** Dummy hashes by bcrypt cost: a reload keeping the cost does not hash again (synchronously) in a request. */
+  private readonly dummyHashes = new Map<number, string>();
 
   constructor(
     private readonly users: () => ReadonlyMap<string, UserConfig>,
@@ -41,18 +43,24 @@ export class ConfigUserDirectory implements UserDirectory {
   private current(): Directory {
     const users = this.users();
     if (users !== this.source) {
-      this.directory = buildDirectory(users);
+      this.directory = buildDirectory(users, this.dummyHashes);
       this.source = users;
     }
     return this.directory;
   }
 }
 
-function buildDirectory(config: ReadonlyMap<string, UserConfig>): Directory {
+function buildDirectory(config: ReadonlyMap<string, UserConfig>, dummyHashes: Map<number, string>): Directory {
   const users = new Map<string, { hash: string; user: User }>();
   for (const [username, { password, claims }] of config) {
     users.set(username, { hash: password, user: Object.freeze({ id: username, claims: Object.freeze({ ...(claims ?? {}) }) }) });
   }
-  const cost = Number(config.values().next().value?.password.slice(4, 6) ?? 10);
-  return { users, dummyHash: bcrypt.hashSync(`dummy-${Math.random()}`, Number.isInteger(cost) && cost >= 4 ? cost : 10) };
+  const configured = Number(config.values().next().value?.password.slice(4, 6) ?? 10);
+  const cost = Number.isInteger(configured) && configured >= 4 ? configured : 10;
+  let dummyHash = dummyHashes.get(cost);
+  if (dummyHash === undefined) {
+    dummyHash = bcrypt.hashSync(`dummy-${Math.random()}`, cost);
+    dummyHashes.set(cost, dummyHash);
+  }
+  return { users, dummyHash };
 }

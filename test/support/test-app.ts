@@ -52,21 +52,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  extensions?: (Type<unknown> | DynamicModule)[];
+  env?: Record<string, string | undefined>;
+  /** Shorter connection timeouts for the slow-client tests. */
+  httpLimits?: Partial<HttpLimits>;
+  /** Level of the captured log (default info). */
+  logLevel?: string;
+}
+
 /** Starts the real Nest app from config files written by the test (no listener: supertest). */
-export async function startTestApp(
-  config: Record<string, unknown> | string,
-  options: {
-    extensions?: (Type<unknown> | DynamicModule)[];
-    env?: Record<string, string | undefined>;
-    /** Shorter connection timeouts for the slow-client tests. */
-    httpLimits?: Partial<HttpLimits>;
-    /** Level of the captured log (default info). */
-    logLevel?: string;
-  } = {},
-): Promise<TestApp> {
-  const file = writeConfig(config);
+export async function startTestApp(config: Record<string, unknown> | string, options: TestAppOptions = {}): Promise<TestApp> {
+  return startTestAppFromFiles([writeConfig(config)], options);
+}
+
+/** {@link startTestApp} on configuration files the test laid out itself (symlinks, several files). */
+export async function startTestAppFromFiles(files: string[], options: TestAppOptions = {}): Promise<TestApp> {
   const env = options.env ?? {};
-  const configuration = loadConfiguration({ files: [file], env, extensionGrantTypes: declaredGrantTypes(options.extensions ?? []) });
+  const configuration = loadConfiguration({ files, env, extensionGrantTypes: declaredGrantTypes(options.extensions ?? []) });
   const logs: string[] = [];
   const logger = new JsonLogger(createPino({ write: (line: string) => { logs.push(line); } }, options.logLevel ?? 'info'));
   const app = await createApp(configuration, validateEnvironment(env), { logger, extensions: options.extensions, httpLimits: options.httpLimits });

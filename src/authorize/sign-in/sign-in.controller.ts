@@ -60,7 +60,9 @@ export class SignInController {
     const sealed = body.get('request') ?? '';
     const pending = this.pendingSignIns.unseal(sealed);
     const client = pending && this.clients.find(pending.clientId);
-    if (!pending || !client) throw new AuthorizationPageError('Sign-in expired', EXPIRED);
+    // The client, and its redirect URI, must still be registered: a reload may have removed them
+    // since the form was opened.
+    if (!pending || !client || !client.matchRedirectUri(pending.redirectUri)) throw new AuthorizationPageError('Sign-in expired', EXPIRED);
     request.clientId = client.id;
     const csrfToken = body.get('csrf_token');
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + pending.id), pending.csrfHash)) {
