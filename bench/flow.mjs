@@ -72,12 +72,14 @@ function readForm(html, pageUrl) {
 const isRedirect = (status) => status === 301 || status === 302 || status === 303 || status === 307;
 
 /**
- * One whole round trip with a fresh cookie jar. Throws a FlowError unless the token endpoint
- * answers 200 with an access token and an ID token.
+ * One whole round trip with a fresh cookie jar — or, with `session`, with the cookies the browser
+ * has (a live single sign-on session), where meeting a form is a failure: the round trip must
+ * need no password. Throws a FlowError unless the token endpoint answers 200 with an access
+ * token and an ID token.
  * @returns {Promise<{ tokens: object, requests: number, browserMs: number, tokenMs: number }>}
  */
-export async function authorizationCodeFlow(browser, flow) {
-  browser.forgetCookies();
+export async function authorizationCodeFlow(browser, flow, { session = false } = {}) {
+  if (!session) browser.forgetCookies();
   const started = performance.now();
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(12).toString('base64url');
@@ -109,6 +111,7 @@ export async function authorizationCodeFlow(browser, flow) {
       step = 'redirect';
       answer = await browser.request(url);
     } else if (answer.status === 200 && !signedIn) {
+      if (session) throw new FlowError('a form despite the session', answer.text.slice(0, 200));
       const form = readForm(answer.text, url);
       form.fields.set('username', flow.username);
       form.fields.set('password', flow.password);
@@ -153,11 +156,15 @@ const jwtParts = (jwt, what) => {
  * JWKS key, `iss`, `aud` = the client, `sub` = the user); a refresh token.
  * @returns {Promise<string>} one line saying what was checked
  */
-export async function checkFlow(server, flow) {
+export async function checkFlow(server, flow, { session = false } = {}) {
   const browser = new Browser();
   try {
-    const { tokens, callback, requests } = await authorizationCodeFlow(browser, flow);
+    const signIn = session ? await authorizationCodeFlow(browser, flow) : undefined;
+    const { tokens, callback, requests } = await authorizationCodeFlow(browser, flow, { session });
     const fail = (why) => { throw new Error(`${server.name} flow check: ${why}`); };
+    // A session flow's ID token tells when the user signed in, not when the code was issued.
+    const signInAuthTime = signIn && jwtParts(signIn.tokens.id_token, 'ID token').claims.auth_time;
+    if (signInAuthTime !== undefined && jwtParts(tokens.id_token, 'ID token').claims.auth_time !== signInAuthTime) fail('ID token auth_time is not the sign-in time');
     if (callback.searchParams.get('iss') !== flow.issuer) fail(`callback iss ${callback.searchParams.get('iss')}, expected ${flow.issuer}`);
     const jwks = await (await fetch(flow.jwksUri)).json();
     const verifyJwt = (jwt, what, typ) => {
@@ -179,7 +186,7 @@ export async function checkFlow(server, flow) {
     const id = verifyJwt(tokens.id_token, 'ID token');
     if (!(id.aud === flow.clientId || (Array.isArray(id.aud) && id.aud.includes(flow.clientId)))) fail(`ID token aud ${id.aud}`);
     if (typeof tokens.refresh_token !== 'string' || !tokens.refresh_token) fail('no refresh token');
-    return `${requests} requests; access token aud ${access.aud} scope "${access.scope ?? ''}"; ID token claims ${Object.keys(id).sort().join(',')}; refresh token`;
+    return `${session ? 'after one sign-in, ' : ''}${requests} requests; access token aud ${access.aud} scope "${access.scope ?? ''}"; ID token claims ${Object.keys(id).sort().join(',')}; refresh token`;
   } finally {
     browser.close();
   }
@@ -190,8 +197,10 @@ export async function checkFlow(server, flow) {
  * [leadIn, leadIn + duration] count (the others warm up or drain). The server's CPU and memory
  * are sampled over the same window.
  */
-export async function driveFlows(server, flow, { users, leadInSeconds, durationSeconds, transport }) {
+export async function driveFlows(server, flow, { users, leadInSeconds, durationSeconds, transport, session = false }) {
   const browsers = Array.from({ length: users }, () => new Browser(transport));
+  // Session flows: each virtual user signs in once, before anything is measured.
+  if (session) await Promise.all(browsers.map((browser) => authorizationCodeFlow(browser, flow)));
   const sampler = serverSampler(server);
   const begin = performance.now();
   const windowStart = begin + leadInSeconds * 1000;
@@ -210,7 +219,7 @@ export async function driveFlows(server, flow, { users, leadInSeconds, durationS
     while (performance.now() < windowEnd) {
       const t0 = performance.now();
       try {
-        const result = await authorizationCodeFlow(browser, flow);
+        const result = await authorizationCodeFlow(browser, flow, { session });
         const t1 = performance.now();
         if (!inWindow(t1)) continue;
         latencies.push(t1 - t0);

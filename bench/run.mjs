@@ -3,7 +3,8 @@
 // - client-credentials: token issuance with autocannon (bench/scenarios.mjs SCENARIOS);
 // - flow: full authorization-code round trips (authorize → sign-in → code → token) at 1, 8 and
 //   32 concurrent virtual users, with a bcrypt cost-4 and a cost-10 user password
-//   (flowScenarios; driven by bench/flow.mjs, the same way for both servers).
+//   (flowScenarios; driven by bench/flow.mjs, the same way for both servers); and the same round
+//   trip with a live session (session-ours-u8, session-oidc-provider-u8: bench/session-scenarios.mjs).
 //
 // Starts the servers on loopback ports (bench/servers.mjs), checks that each scenario yields what
 // it claims (a real ES256 JWT access token; for a flow also an ID token and a refresh token),
@@ -45,6 +46,7 @@ import { flowMarkdown, machine, markdown, summarize, writeJson } from './report.
 import { COMPARISONS, LATENCY_GOALS, SCENARIOS, SERVERS, flowComparisons, flowScenarios } from './scenarios.mjs';
 import { createFixtures } from './servers.mjs';
 import { reloadDuring, reloadProblem } from './reload.mjs';
+import { sessionFlowComparisons, sessionFlowScenarios } from './session-scenarios.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(REPO, 'bench/results');
@@ -86,7 +88,13 @@ if (!existsSync(join(REPO, 'dist/main.js'))) {
 
 const GROUPS = [
   { name: 'client-credentials', scenarios: SCENARIOS, rounds: settings.rounds, comparisons: COMPARISONS, latencyGoals: LATENCY_GOALS, table: markdown },
-  { name: 'flow', scenarios: flowScenarios({ users: settings.flowUsers, costs: settings.flowCosts }), rounds: settings.flowRounds, comparisons: flowComparisons({ users: settings.flowUsers, costs: settings.flowCosts }), table: flowMarkdown },
+  {
+    name: 'flow',
+    scenarios: [...flowScenarios({ users: settings.flowUsers, costs: settings.flowCosts }), ...sessionFlowScenarios({ costs: settings.flowCosts })],
+    rounds: settings.flowRounds,
+    comparisons: [...flowComparisons({ users: settings.flowUsers, costs: settings.flowCosts }), ...sessionFlowComparisons({ costs: settings.flowCosts })],
+    table: flowMarkdown,
+  },
 ];
 
 const fixtures = createFixtures(mkdtempSync(join(tmpdir(), 'sympauthy-bench-')), { flowCosts: settings.flowCosts });

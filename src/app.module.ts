@@ -13,6 +13,7 @@ import { LiveReloadModule } from './live-config/live-reload.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { SessionModule } from './session/session.module.js';
 import { StoreModule } from './store/store.module.js';
 import { TokenModule } from './token/token.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         ClientsModule,
         KeysModule,
         TokenModule,
+        SessionModule,
         AuthorizeModule,
         UserInfoModule,
         OidcDiscoveryModule,

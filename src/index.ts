@@ -71,6 +71,8 @@ export { ATTEMPT_COUNTER_STORE } from './store/attempt-counter-store.js';
 export type { AttemptCounterStore, AttemptLeak, AttemptCounterState, AttemptReservation } from './store/attempt-counter-store.js';
 export { REPLAY_CACHE } from './store/replay-cache.js';
 export type { ReplayCache } from './store/replay-cache.js';
+export { SESSION_STORE } from './store/session-store.js';
+export type { SessionStore, SessionRecord, SessionGrant, SessionUse, SessionTouch } from './store/session-store.js';
 export { STORE_HEALTH } from './store/store-health.js';
 export type { StoreHealth } from './store/store-health.js';
 export { StoreUnavailableError } from './store/store-errors.js';

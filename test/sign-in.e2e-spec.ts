@@ -167,19 +167,22 @@ describe('POST /api/oauth2/sign-in', () => {
   });
 
   describe('success', () => {
-    it('answers 303 See Other to the redirect URI with code, state and iss, and clears the cookie', async () => {
+    it('answers 303 See Other to the redirect URI with code, state and iss, clears the form cookie and starts a session', async () => {
       const form = await openForm(t, 'state-success');
       const res = await submitSignIn(t, form, 'alice', ALICE_PASSWORD);
       expect(res.status).toBe(303);
       const location = new URL(String(res.headers.location));
       expect(location.origin + location.pathname).toBe(WEB_APP_CALLBACK);
-      expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
       expect(location.searchParams.get('state')).toBe('state-success');
       expect(location.searchParams.get('iss')).toBe(TEST_ROOT);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       const cookies = [res.headers['set-cookie']].flat().filter(Boolean) as string[];
-      expect(cookies).toEqual([expect.stringMatching(new RegExp(`^${form.cookie.split('=')[0]}=;.*Max-Age=0`))]);
+      expect(cookies).toEqual([
+        expect.stringMatching(new RegExp(`^${form.cookie.split('=')[0]}=;.*Max-Age=0`)),
+        expect.stringMatching(/^sympauthy_session=[A-Za-z0-9_-]{43}; /),
+      ]);
     });
 
     it('uses the pending request once: the same form posted again gets no second code', async () => {

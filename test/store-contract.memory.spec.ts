@@ -3,6 +3,7 @@ import { MemoryAuthorizationCodeStore } from '../src/store/memory/memory-authori
 import { MemoryRefreshTokenStore } from '../src/store/memory/memory-refresh-token-store.js';
 import { MemoryReplayCache } from '../src/store/memory/memory-replay-cache.js';
 import { MemoryRevocationStore } from '../src/store/memory/memory-revocation-store.js';
+import { MemorySessionStore } from '../src/store/memory/memory-session-store.js';
 import { MemoryStoreHealth } from '../src/store/memory/memory-store-health.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -16,6 +17,7 @@ describeStoreContract('memory', async () => {
     revocations: new MemoryRevocationStore(options),
     attempts: new MemoryAttemptCounterStore(options),
     replay: new MemoryReplayCache(options),
+    sessions: new MemorySessionStore(options),
   };
   return {
     ...stores,

@@ -3,6 +3,7 @@ import type { AuthorizationCodeRecord, AuthorizationCodeStore } from '../src/sto
 import type { RefreshTokenFamily, RefreshTokenStore } from '../src/store/refresh-token-store.js';
 import type { ReplayCache } from '../src/store/replay-cache.js';
 import type { RevocationStore } from '../src/store/revocation-store.js';
+import type { SessionGrant, SessionRecord, SessionStore } from '../src/store/session-store.js';
 import type { StoreHealth } from '../src/store/store-health.js';
 
 /**
@@ -18,6 +19,7 @@ export interface StoresUnderTest {
   revocations: RevocationStore;
   attempts: AttemptCounterStore;
   replay: ReplayCache;
+  sessions: SessionStore;
   health: StoreHealth;
   /** The stores' clock in ms since the epoch (what callers pass as `nowMs`). */
   now(): number;
@@ -423,6 +425,119 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
       });
     });
 
+    describe('SessionStore', () => {
+      const grant = (clientId: string, n: number): SessionGrant => ({ clientId, grantId: `grant-${n}`, familyId: `family-${n}` });
+      const use = (g: SessionGrant, conditions: { userId?: string; authTimeAtLeast?: number } = {}, maxGrants = 10) => ({ grant: g, maxGrants, ...conditions });
+
+      it('creates a session and finds it by touching it; an unknown one is undefined', async () => {
+        const now = t.now();
+        await t.sessions.create('session-hash', session(now), LONG_TTL, now);
+        expect(await t.sessions.touch('session-hash', LONG_TTL, t.now())).toEqual({ session: session(now), added: false });
+        expect(await t.sessions.touch('other-hash', LONG_TTL, t.now())).toBeUndefined();
+      });
+
+      it('expires a session left idle, and sets the idle expiry anew at each touch', async () => {
+        const now = t.now();
+        await t.sessions.create('renewed', session(now), SHORT_TTL, now);
+        await t.sessions.create('shortened', session(now), LONG_TTL, now);
+        await t.sessions.create('idle', session(now), SHORT_TTL, now);
+        expect(await t.sessions.touch('renewed', LONG_TTL, t.now())).toBeDefined();
+        expect(await t.sessions.touch('shortened', SHORT_TTL, t.now())).toBeDefined();
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.sessions.touch('renewed', LONG_TTL, t.now())).toBeDefined();
+        expect(await t.sessions.touch('shortened', LONG_TTL, t.now())).toBeUndefined();
+        expect(await t.sessions.touch('idle', LONG_TTL, t.now())).toBeUndefined();
+      });
+
+      it('never keeps a session past its absolute end, whatever the idle timeout', async () => {
+        const now = t.now();
+        await t.sessions.create('ending', session(now, { expiresAt: now + SHORT_TTL }), LONG_TTL, now);
+        expect(await t.sessions.touch('ending', LONG_TTL, t.now())).toBeDefined();
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.sessions.touch('ending', LONG_TTL, t.now())).toBeUndefined();
+      });
+
+      it('answers undefined and forgets the session when touched at or after its end', async () => {
+        const now = t.now();
+        await t.sessions.create('ended', session(now, { expiresAt: now + LONG_TTL }), LONG_TTL, now);
+        expect(await t.sessions.touch('ended', LONG_TTL, now + LONG_TTL, use(grant('web-app', 1)))).toBeUndefined();
+        expect(await t.sessions.touch('ended', LONG_TTL, now)).toBeUndefined();
+        await t.sessions.create('born-ended', session(now, { expiresAt: now }), LONG_TTL, now);
+        expect(await t.sessions.touch('born-ended', LONG_TTL, now)).toBeUndefined();
+      });
+
+      it('adds a grant when every condition holds, and only then', async () => {
+        const now = t.now();
+        await t.sessions.create('s', session(now), LONG_TTL, now);
+        const first = await t.sessions.touch('s', LONG_TTL, now, use(grant('web-app', 1)));
+        expect(first).toEqual({ session: session(now, { grants: [grant('web-app', 1)] }), added: true });
+        expect((await t.sessions.touch('s', LONG_TTL, now, use(grant('spa', 2), { userId: 'bob' })))?.added).toBe(false);
+        expect((await t.sessions.touch('s', LONG_TTL, now, use(grant('spa', 3), { authTimeAtLeast: 1_800_000_001 })))?.added).toBe(false);
+        const both = await t.sessions.touch('s', LONG_TTL, now, use(grant('spa', 4), { userId: 'alice', authTimeAtLeast: 1_800_000_000 }));
+        expect(both).toEqual({ session: session(now, { grants: [grant('web-app', 1), grant('spa', 4)] }), added: true });
+        expect((await t.sessions.touch('s', LONG_TTL, now))?.session.grants).toEqual([grant('web-app', 1), grant('spa', 4)]);
+      });
+
+      it('keeps at most maxGrants, dropping the oldest grant of the same client, else the oldest', async () => {
+        const now = t.now();
+        await t.sessions.create('s', session(now), LONG_TTL, now);
+        for (const [clientId, n] of [['web-app', 1], ['spa', 2], ['web-app', 3]] as const) await t.sessions.touch('s', LONG_TTL, now, use(grant(clientId, n), {}, 3));
+        const spaAgain = await t.sessions.touch('s', LONG_TTL, now, use(grant('spa', 4), {}, 3));
+        expect(spaAgain?.session.grants).toEqual([grant('web-app', 1), grant('web-app', 3), grant('spa', 4)]);
+        const newClient = await t.sessions.touch('s', LONG_TTL, now, use(grant('cli', 5), {}, 3));
+        expect(newClient?.session.grants).toEqual([grant('web-app', 3), grant('spa', 4), grant('cli', 5)]);
+      });
+
+      it('ends a session once, answering what it was; it is gone afterwards', async () => {
+        const now = t.now();
+        await t.sessions.create('s', session(now, { grants: [grant('web-app', 1)] }), LONG_TTL, now);
+        expect(await t.sessions.end('s')).toEqual(session(now, { grants: [grant('web-app', 1)] }));
+        expect(await t.sessions.end('s')).toBeUndefined();
+        expect(await t.sessions.touch('s', LONG_TTL, now, use(grant('spa', 2)))).toBeUndefined();
+        expect(await t.sessions.end('never-created')).toBeUndefined();
+      });
+
+      it('replaces the entry on create', async () => {
+        const now = t.now();
+        await t.sessions.create('s', session(now, { grants: [grant('web-app', 1)] }), LONG_TTL, now);
+        await t.sessions.create('s', session(now, { userId: 'bob', sessionId: 'session-2' }), LONG_TTL, now);
+        expect((await t.sessions.touch('s', LONG_TTL, now))?.session).toEqual(session(now, { userId: 'bob', sessionId: 'session-2' }));
+      });
+
+      it(`lets exactly one of ${CONCURRENT} concurrent ends have the session`, async () => {
+        const now = t.now();
+        await t.sessions.create('s', session(now), LONG_TTL, now);
+        const ended = await Promise.all(Array.from({ length: CONCURRENT }, () => t.sessions.end('s')));
+        expect(ended.filter((r) => r !== undefined)).toEqual([session(now)]);
+      });
+
+      it(`keeps every grant of ${CONCURRENT} concurrent touches, and none after a concurrent end`, async () => {
+        const now = t.now();
+        await t.sessions.create('s', session(now), LONG_TTL, now);
+        const touched = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => t.sessions.touch('s', LONG_TTL, now, use(grant('spa', i), {}, 100))));
+        expect(touched.every((r) => r?.added === true)).toBe(true);
+        const grants = (await t.sessions.touch('s', LONG_TTL, now))!.session.grants;
+        expect(grants.map((g) => g.grantId).sort()).toEqual(Array.from({ length: CONCURRENT }, (_, i) => `grant-${i}`).sort());
+        const raced = await Promise.all([t.sessions.end('s'), ...Array.from({ length: 10 }, (_, i) => t.sessions.touch('s', LONG_TTL, now, use(grant('web-app', 100 + i), {}, 100)))]);
+        const ended = raced[0] as SessionRecord;
+        const addedAfter = raced.slice(1).filter((r) => r !== undefined && (r as { added: boolean }).added).length;
+        // A grant is either in what the end answered or was never added: none is lost.
+        expect(ended.grants.filter((g) => g.clientId === 'web-app')).toHaveLength(addedAfter);
+      });
+
+      it('stores a copy: changing an object created or answered changes nothing stored', async () => {
+        const now = t.now();
+        const created = session(now, { grants: [grant('web-app', 1)] });
+        await t.sessions.create('s', created, LONG_TTL, now);
+        created.grants.push(grant('spa', 2));
+        created.userId = 'mallory';
+        const touched = (await t.sessions.touch('s', LONG_TTL, now))!;
+        touched.session.grants.push(grant('spa', 3));
+        touched.session.userId = 'mallory';
+        expect((await t.sessions.touch('s', LONG_TTL, now))?.session).toEqual(session(now, { grants: [grant('web-app', 1)] }));
+      });
+    });
+
     describe('StoreHealth', () => {
       it('answers ping when the backend is up', async () => {
         expect(await t.health.ping()).toBe(true);
@@ -457,6 +572,10 @@ function family(familyId = 'family-1'): RefreshTokenFamily {
     rotatedAt: 1_000,
     revoked: false,
   };
+}
+
+function session(nowMs: number, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return { sessionId: 'session-1', userId: 'alice', authTime: 1_800_000_000, expiresAt: nowMs + 10 * LONG_TTL, grants: [], ...overrides };
 }
 
 function count(values: string[]): Record<string, number> {

@@ -2,8 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomToken, tokenHash } from '../common/secure-tokens.js';
 import { AUTHORIZATION_CODE_STORE } from '../store/authorization-code-store.js';
 import type { AuthorizationCodeStore } from '../store/authorization-code-store.js';
-import { codeBinding } from '../token/authorization-code.js';
+import { codeBinding, mintAuthorizationCode } from '../token/authorization-code.js';
 import { TokenPolicy } from '../token/token-policy.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+
+/** The grant and refresh-token family a code starts, when chosen before it is issued (a session lists them first). */
+export interface CodeGrant {
+  grantId: string;
+  familyId: string;
+}
 
 /** What a code is issued for: an accepted authorization request. */
 export interface CodeRequest {
@@ -27,8 +34,9 @@ export class AuthorizationCodeIssuer {
     private readonly policy: TokenPolicy,
   ) {}
 
-  async issue(request: CodeRequest, userId: string, authTime: number, sessionId?: string): Promise<string> {
-    const code = randomToken();
+  async issue(request: CodeRequest, userId: string, authTime: number, sessionId?: string, grant?: CodeGrant): Promise<string> {
+    const grantId = grant?.grantId ?? randomToken(16);
+    const code = mintAuthorizationCode(grantId);
     await this.codes.save(tokenHash(code), {
       clientId: request.clientId,
       redirectUri: request.redirectUri,
@@ -37,12 +45,18 @@ export class AuthorizationCodeIssuer {
       nonce: request.nonce,
       userId,
       authTime,
-      grantId: randomToken(16),
-      familyId: randomToken(16),
+      grantId,
+      familyId: grant?.familyId ?? randomToken(16),
       binding: codeBinding(request.clientId, request.redirectUri, request.codeChallenge, request.dpopJkt),
       dpopJkt: request.dpopJkt,
       sessionId,
     }, this.policy.authorizationCodeTtlMs);
     return code;
   }
+}
+
+/** The code request of an accepted authorization request (every field it carries but the client object). */
+export function codeRequestOf(request: AuthorizationRequest): CodeRequest {
+  const { client, ...accepted } = request;
+  return { ...accepted, clientId: client.id };
 }

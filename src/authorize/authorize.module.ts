@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
+import { SessionModule } from '../session/session.module.js';
 import { TokenModule } from '../token/token.module.js';
 import { AuthorizationCodeIssuer } from './authorization-code-issuer.js';
 import { AuthorizationPipeline } from './authorization-pipeline.js';
@@ -18,7 +19,7 @@ import { SignInService } from './sign-in/sign-in.service.js';
  * which are bound globally by StoreModule and UsersModule (replaceable by extension modules).
  */
 @Module({
-  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule],
+  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule, SessionModule],
   controllers: [AuthorizeController, SignInController],
   providers: [AuthorizationPipeline, AuthorizationCodeIssuer, PendingSignIns, ProxyWarning, SignInPage, SignInThrottle, SignInService],
   exports: [AuthorizationPipeline, AuthorizationCodeIssuer],

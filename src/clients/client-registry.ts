@@ -82,6 +82,7 @@ function buildClient(
   const uris = merged.uris ?? {};
   // `urls` is absent when it failed validation (already reported): resolve what can be resolved.
   const redirectUris = checkRedirectUris(path, grantTypes, merged.allowedGrantTypes === undefined, merged.allowedRedirectUris, uris, config.urls?.root, errors);
+  const postLogoutRedirectUris = checkPostLogoutRedirectUris(path, grantTypes, merged.allowedPostLogoutRedirectUris, uris, config.urls?.root, errors);
 
   for (const [key, scopeList] of [['allowed-scopes', merged.allowedScopes], ['default-scopes', merged.defaultScopes]] as const) {
     for (const scope of scopeList ?? []) {
@@ -102,6 +103,7 @@ function buildClient(
     isPublic,
     secret,
     redirectUris,
+    postLogoutRedirectUris,
     grantTypes,
     allowedScopes: allowedScopes.filter((s) => scopes.has(s)),
     defaultScopes,
@@ -197,6 +199,28 @@ function checkRedirectUris(
   if (grantTypes && !codeAllowed && list.length > 0) {
     errors.add(uriPath, 'must be omitted for a client without authorization_code');
   }
+  return resolveUris(uriPath, list, uris, root, errors);
+}
+
+/** `allowed-post-logout-redirect-uris` (SPEC §6): checked and resolved like redirect URIs. */
+function checkPostLogoutRedirectUris(
+  path: string,
+  grantTypes: GrantType[] | undefined,
+  configured: string[] | undefined,
+  uris: Record<string, string>,
+  root: string | undefined,
+  errors: ConfigErrors,
+): string[] {
+  const uriPath = keyPath(path, 'allowed-post-logout-redirect-uris');
+  const list = configured ?? [];
+  if (grantTypes && !grantTypes.includes('authorization_code') && list.length > 0) {
+    errors.add(uriPath, 'must be omitted for a client without authorization_code (only its users sign in and out)');
+  }
+  return resolveUris(uriPath, list, uris, root, errors);
+}
+
+/** Resolves `${urls.root}` and `${client.uris.<key>}` in each URI and checks it (absolute, no fragment). */
+function resolveUris(uriPath: string, list: string[], uris: Record<string, string>, root: string | undefined, errors: ConfigErrors): string[] {
   const resolved: string[] = [];
   list.forEach((template, i) => {
     let failed = false;

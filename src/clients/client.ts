@@ -22,6 +22,8 @@ export interface ClientProperties {
   isPublic: boolean;
   secret?: ClientSecret;
   redirectUris: string[];
+  /** Where RP-initiated logout may redirect to (SPEC §6); none when absent. */
+  postLogoutRedirectUris?: string[];
   grantTypes: GrantType[];
   /** Resolved: every configured scope when the configuration left `allowed-scopes` empty. */
   allowedScopes: string[];
@@ -39,6 +41,7 @@ export class Client {
   readonly isPublic: boolean;
   readonly secret?: ClientSecret;
   readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
   readonly grantTypes: ReadonlySet<GrantType>;
   readonly allowedScopes: ReadonlySet<string>;
   readonly defaultScopes: readonly string[];
@@ -52,6 +55,7 @@ export class Client {
     this.isPublic = props.isPublic;
     this.secret = props.secret;
     this.redirectUris = Object.freeze([...props.redirectUris]);
+    this.postLogoutRedirectUris = Object.freeze([...(props.postLogoutRedirectUris ?? [])]);
     this.grantTypes = new Set(props.grantTypes);
     this.allowedScopes = new Set(props.allowedScopes);
     this.defaultScopes = Object.freeze([...props.defaultScopes]);
@@ -72,6 +76,11 @@ export class Client {
   /** The registered redirect URI that `requested` matches, if any (exact, loopback port aside). */
   matchRedirectUri(requested: string): string | undefined {
     return this.redirectUris.find((registered) => redirectUriMatches(registered, requested));
+  }
+
+  /** Whether RP-initiated logout may redirect to `uri`: exact string comparison, no exception (SPEC §6). */
+  allowsPostLogoutRedirectUri(uri: string): boolean {
+    return this.postLogoutRedirectUris.includes(uri);
   }
 
   /** Public shape for logs and debugging: never the secret. */

@@ -5,5 +5,6 @@ export const ENDPOINT_PATHS = {
   revocation: '/api/oauth2/revoke',
   introspection: '/api/oauth2/introspect',
   userinfo: '/api/openid/userinfo',
+  endSession: '/api/openid/logout',
   jwks: '/.well-known/public.jwk',
 } as const;

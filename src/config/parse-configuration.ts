@@ -6,7 +6,7 @@ import { ConfigErrors, keyPath } from './config-errors.js';
 import { isPlainObject } from './config-files.js';
 import { parseDuration } from './duration.js';
 import {
-  AudienceConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, StoreConfig, UrlsConfig, UserConfig,
+  AudienceConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, SessionConfig, StoreConfig, UrlsConfig, UserConfig,
 } from './sympauthy-config.js';
 
 export interface TokenLifespans {
@@ -27,6 +27,7 @@ export interface ParsedConfiguration {
   keys: { accessToken: KeyConfig[]; idToken: KeyConfig[] };
   token: TokenLifespans;
   store: StoreConfig | undefined;
+  session: SessionConfig | undefined;
 }
 
 export const DEFAULT_LIFESPANS: TokenLifespans = {
@@ -61,6 +62,7 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
       authorizationCodeMs: parseDuration(root.token?.authorizationCode?.lifespan) ?? DEFAULT_LIFESPANS.authorizationCodeMs,
     },
     store: root.store,
+    session: root.session,
   };
 }
 

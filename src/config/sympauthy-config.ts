@@ -77,6 +77,12 @@ export class ClientConfig {
   @IsOptional() @IsStringMap({ message: 'must be a mapping of names to URIs' })
   uris?: Record<string, string>;
 
+  /** Where RP-initiated logout may send the browser back to (SPEC §6): exact URIs. */
+  @Expose({ name: 'allowed-post-logout-redirect-uris' })
+  @IsOptional() @IsArray({ message: 'must be a list of URIs' })
+  @IsString({ each: true, message: 'must be a list of strings' })
+  allowedPostLogoutRedirectUris?: string[];
+
   /** Browser origins allowed to call the token, revocation, introspection and UserInfo endpoints, besides the redirect URIs' (docs/cors.md). */
   @Expose({ name: 'allowed-origins' })
   @IsOptional() @IsArray({ message: 'must be a list of origins' })
@@ -152,6 +158,23 @@ export class TokenConfig {
   @Expose({ name: 'authorization-code' })
   @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => LifespanConfig)
   authorizationCode?: LifespanConfig;
+}
+
+/** `session.*`: single sign-on sessions (SPEC §6). */
+export class SessionConfig {
+  /** How long a session lasts after the sign-in, however much it is used (default 8h). */
+  @IsOptional() @IsDuration()
+  lifespan?: string;
+
+  /** How long a session lasts unused (default 1h). */
+  @Expose({ name: 'idle-timeout' })
+  @IsOptional() @IsDuration()
+  idleTimeout?: string;
+
+  /** Whether ending a session (logout) revokes the refresh tokens issued in it (default false). */
+  @Expose({ name: 'logout-revokes-tokens' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  logoutRevokesTokens?: boolean;
 }
 
 export const STORE_TYPES = ['memory', 'redis'] as const;
@@ -261,4 +284,7 @@ export class RootConfig {
 
   @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => StoreConfig)
   store?: StoreConfig;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => SessionConfig)
+  session?: SessionConfig;
 }

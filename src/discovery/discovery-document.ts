@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PROMPT_VALUES } from '../authorize/checks/prompt.check.js';
 import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
 import { ActiveKeys } from '../keys/active-keys.js';
 import { ServerSettings } from '../live-config/configuration-snapshot.js';
@@ -50,6 +51,7 @@ export class DiscoveryDocument {
       revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
       introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
       userinfo_endpoint: issuer + ENDPOINT_PATHS.userinfo,
+      end_session_endpoint: issuer + ENDPOINT_PATHS.endSession,
       scopes_supported: this.scopes.ids,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
@@ -58,6 +60,7 @@ export class DiscoveryDocument {
       revocation_endpoint_auth_methods_supported: authMethods,
       introspection_endpoint_auth_methods_supported: authMethods,
       code_challenge_methods_supported: ['S256'],
+      prompt_values_supported: [...PROMPT_VALUES],
       authorization_response_iss_parameter_supported: true,
       access_token_signing_alg_values_supported: this.keys.algorithms('access-token'),
     };

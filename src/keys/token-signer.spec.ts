@@ -48,6 +48,19 @@ describe('TokenSigner', () => {
     expect(signer.verify(other, 'access-token', 'at+jwt')).toBeUndefined();
   });
 
+  it('verifySignature accepts an expired token of the purpose, and nothing verify would refuse for another reason', async () => {
+    const { signer } = signerWith('ES256');
+    const expired = await signer.sign('id-token', { sub: 'alice', exp: now() - 3600 }, 'JWT');
+    expect(signer.verify(expired, 'id-token', 'JWT')).toBeUndefined();
+    expect(signer.verifySignature(expired, 'id-token', 'JWT')).toMatchObject({ sub: 'alice' });
+    expect(signer.verifySignature(expired, 'access-token', 'JWT')).toBeUndefined();
+    expect(signer.verifySignature(expired, 'id-token', 'at+jwt')).toBeUndefined();
+    const [h, , s] = expired.split('.');
+    expect(signer.verifySignature(`${h}.${b64({ sub: 'bob', exp: now() - 3600 })}.${s}`, 'id-token', 'JWT')).toBeUndefined();
+    const foreign = await signerWith('ES256').signer.sign('id-token', { sub: 'alice', exp: now() + 60 }, 'JWT');
+    expect(signer.verifySignature(foreign, 'id-token', 'JWT')).toBeUndefined();
+  });
+
   it('verifies tokens of a published (non-active) key', async () => {
     const { signer, keys } = signerWith('ES256', 1);
     const rotated = new TokenSigner(SigningKeys.fromKeys([...keys.accessToken].reverse(), [...keys.idToken]));

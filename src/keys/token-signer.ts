@@ -49,6 +49,17 @@ export class TokenSigner {
    * signature, `typ` and expiry. Returns the claims, or `undefined` for anything else.
    */
   verify(token: string, purpose: KeyPurpose, typ: string, nowSeconds = Math.floor(Date.now() / 1000)): JwtClaims | undefined {
+    const claims = this.verifySignature(token, purpose, typ);
+    if (!claims || typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return undefined;
+    return claims;
+  }
+
+  /**
+   * What {@link verify} checks but the expiry: a known `kid` of `purpose`, its algorithm, the
+   * signature and `typ`. For the one use of an expired token, an `id_token_hint` (OIDC Core
+   * §3.1.2.1, RP-Initiated Logout §2): the caller checks the claims it relies on.
+   */
+  verifySignature(token: string, purpose: KeyPurpose, typ: string): JwtClaims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const header = parseJsonObject(parts[0]);
@@ -58,9 +69,7 @@ export class TokenSigner {
     const key = this.keys.find(header.kid);
     if (!key || key.purpose !== purpose || header.alg !== key.algorithm) return undefined;
     const ok = cryptoVerify(digestOf(key), Buffer.from(`${parts[0]}.${parts[1]}`), keyInput(key, key.publicKey), Buffer.from(parts[2], 'base64url'));
-    if (!ok) return undefined;
-    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return undefined;
-    return claims;
+    return ok ? claims : undefined;
   }
 
   private encodedHeader(key: SigningKey, typ: string): string {

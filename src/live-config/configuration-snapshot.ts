@@ -3,6 +3,7 @@ import type { TokenLifespans } from '../config/parse-configuration.js';
 import type { StoreConfig, UserConfig } from '../config/sympauthy-config.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import type { SessionSettings } from '../session/session-settings.js';
 
 /**
  * What never changes while the process runs (a change needs a restart): the issuer. Injectable
@@ -50,6 +51,7 @@ export class ConfigurationSnapshot {
     readonly users: ReadonlyMap<string, UserConfig>,
     readonly tokens: Readonly<TokenLifespans>,
     readonly store: StoreSettings,
+    readonly session: SessionSettings,
     /** Things that work but an operator should know (e.g. generated signing keys). */
     readonly warnings: readonly string[],
   ) {

@@ -8,6 +8,7 @@ import { parseConfiguration } from '../config/parse-configuration.js';
 import { expandReferences } from '../config/reference-expander.js';
 import { SigningKeys } from '../keys/signing-keys.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
+import { buildSessionSettings } from '../session/session-settings.js';
 import { buildStoreSettings } from '../store/store-settings.js';
 import { ConfigurationSnapshot, ServerSettings } from './configuration-snapshot.js';
 
@@ -32,7 +33,7 @@ export interface LoadOptions {
 
 /**
  * files → `${…}` expansion → typed classes and structural validation (`config/`) → each feature
- * builds its slice with its own rules (clients, scopes, keys, store), all in one pass that
+ * builds its slice with its own rules (clients, scopes, keys, store, session), all in one pass that
  * collects every problem; throws a `ConfigurationError` listing all of them. Used at startup, by
  * `config:check` and by every reload.
  */
@@ -61,6 +62,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
   }
   const keys = SigningKeys.build(parsed.keys, errors, warnings, options.previous?.keys);
   const store = buildStoreSettings(parsed.store, parsed.keys, errors);
+  const session = buildSessionSettings(parsed.session, errors);
   errors.throwIfAny();
   const issuer = parsed.urls.root.replace(/\/$/, '');
   return new ConfigurationSnapshot(
@@ -74,6 +76,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
     parsed.users,
     Object.freeze({ ...parsed.token }),
     store,
+    session,
     warnings,
   );
 }

@@ -9,17 +9,19 @@ import { MemoryAuthorizationCodeStore } from './memory/memory-authorization-code
 import { MemoryRefreshTokenStore } from './memory/memory-refresh-token-store.js';
 import { MemoryReplayCache } from './memory/memory-replay-cache.js';
 import { MemoryRevocationStore } from './memory/memory-revocation-store.js';
+import { MemorySessionStore } from './memory/memory-session-store.js';
 import { MemoryStoreHealth } from './memory/memory-store-health.js';
 import { REFRESH_TOKEN_STORE } from './refresh-token-store.js';
 import { redisStoreProviders } from './redis/redis-store.providers.js';
 import { redisStoreOptionsFromConfig } from './redis/redis-store-options.js';
 import { REPLAY_CACHE } from './replay-cache.js';
 import { REVOCATION_STORE } from './revocation-store.js';
+import { SESSION_STORE } from './session-store.js';
 import { STORE_HEALTH } from './store-health.js';
 
 /** Every port of the store, each bound by its own token. */
 export const STORE_PORTS: readonly InjectionToken[] = [
-  AUTHORIZATION_CODE_STORE, REFRESH_TOKEN_STORE, REVOCATION_STORE, ATTEMPT_COUNTER_STORE, REPLAY_CACHE, STORE_HEALTH,
+  AUTHORIZATION_CODE_STORE, REFRESH_TOKEN_STORE, REVOCATION_STORE, ATTEMPT_COUNTER_STORE, REPLAY_CACHE, SESSION_STORE, STORE_HEALTH,
 ];
 
 /**
@@ -60,6 +62,7 @@ export function memoryStoreProviders(options: MemoryStoreOptions = {}): PortProv
     { provide: REVOCATION_STORE, useFactory: () => new MemoryRevocationStore(options) },
     { provide: ATTEMPT_COUNTER_STORE, useFactory: () => new MemoryAttemptCounterStore(options) },
     { provide: REPLAY_CACHE, useFactory: () => new MemoryReplayCache(options) },
+    { provide: SESSION_STORE, useFactory: () => new MemorySessionStore(options) },
     { provide: STORE_HEALTH, useFactory: () => new MemoryStoreHealth() },
   ];
 }

@@ -116,7 +116,7 @@ describe('browser: the sign-in page', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${redirectUri()}?**`);
     const landed = new URL(page.url());
-    expect(landed.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(landed.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     expect(landed.searchParams.get('state')).toBe('st-browser');
     expect(landed.searchParams.get('iss')).toBe(t.root);
     await page.getByText('Back in Example SPA').waitFor();
@@ -134,7 +134,7 @@ describe('browser: the sign-in page', () => {
     expect(await focusedName(page)).toBe('Sign in');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${redirectUri()}?**`);
-    expect(new URL(page.url()).searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new URL(page.url()).searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     expectCleanPage(report);
   });
 

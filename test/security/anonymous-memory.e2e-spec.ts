@@ -51,7 +51,7 @@ describe('security: anonymous authorization requests hold no memory', () => {
     const during = signInOverHttp(new URL(authorizeUrl('during')), 'alice', 'alice-password');
     const result = await load;
     const code = (await during).searchParams.get('code');
-    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(code).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
 
     expect(result.errors).toBe(0);
     expect(result.non2xx).toBeGreaterThanOrEqual(REQUESTS / 2 - 64); // the refused half (302 to the client)
@@ -60,6 +60,6 @@ describe('security: anonymous authorization requests hold no memory', () => {
     expect(after - before).toBeLessThan(RSS_BOUND_MIB);
 
     const later = await signInOverHttp(new URL(authorizeUrl('after')), 'alice', 'alice-password');
-    expect(later.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(later.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
   }, 240_000);
 });

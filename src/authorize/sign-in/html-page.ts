@@ -106,6 +106,11 @@ export interface SignInPageModel {
   csrfToken: string;
   username?: string;
   error?: string;
+  /**
+   * When the browser has a session: who is signed in (HTML above the form) and a submit button to
+   * sign in as someone else (HTML after the sign-in button); see `session/session-pages.ts`.
+   */
+  signedIn?: { noticeHtml: string; switchButtonHtml: string };
 }
 
 /** The name of the submit button that cancels the sign-in (the form posts `cancel=1`). */
@@ -129,7 +134,7 @@ ${model.scopes.map((s) => `<li>${escapeHtml(model.scopeDescriptions.get(s) ?? s)
   const focusPassword = model.username !== undefined && model.username !== '';
   return htmlDocument(`Sign in to ${model.clientName}`, `<h1>Sign in</h1>
 <p class="lead">to continue to ${client}</p>
-${error}<form method="post" action="${escapeHtml(model.action)}">
+${model.signedIn?.noticeHtml ?? ''}${error}<form method="post" action="${escapeHtml(model.action)}">
 <input type="hidden" name="request" value="${escapeHtml(model.request)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(model.csrfToken)}">
 <label for="username">Username</label>
@@ -139,7 +144,7 @@ ${error}<form method="post" action="${escapeHtml(model.action)}">
 ${access}
 <div class="actions">
 <button type="submit">Sign in</button>
-<button type="submit" class="secondary" name="${CANCEL_FIELD}" value="1" formnovalidate>Cancel and return to ${escapeHtml(model.clientName)}</button>
+${model.signedIn?.switchButtonHtml ?? ''}<button type="submit" class="secondary" name="${CANCEL_FIELD}" value="1" formnovalidate>Cancel and return to ${escapeHtml(model.clientName)}</button>
 </div>
 </form>`);
 }

@@ -17,6 +17,8 @@ export interface PendingSignIn {
   codeChallenge: string;
   scopes: string[];
   nonce?: string;
+  /** The name of the user whose session the browser had when the form opened (shown with "Not you?"). */
+  signedInAs?: string;
   /** SHA-256 of the CSRF token of the browser that opened the form. */
   csrfHash: string;
   /** ms since the epoch */
@@ -51,7 +53,7 @@ export class PendingSignIns {
     this.secrets = keys.secretsFor('sign-in form');
   }
 
-  open(request: AuthorizationRequest): OpenedSignIn {
+  open(request: AuthorizationRequest, signedInAs?: string): OpenedSignIn {
     const nowMs = this.now();
     const csrfToken = randomToken();
     const pending: PendingSignIn = {
@@ -62,6 +64,7 @@ export class PendingSignIns {
       codeChallenge: request.codeChallenge,
       scopes: [...request.scopes],
       nonce: request.nonce,
+      signedInAs,
       csrfHash: tokenHash(csrfToken),
       expiresAt: nowMs + PENDING_SIGN_IN_TTL_MS,
     };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Client } from '../../clients/client.js';
 import { Scopes } from '../../scopes/scopes.js';
+import { signedInNotice, switchAccountButton } from '../../session/session-pages.js';
 import { HTML_SECURITY_HEADERS, renderSignInPage } from './html-page.js';
 
 export const SIGN_IN_ACTION = '/api/oauth2/sign-in';
@@ -23,6 +24,8 @@ export interface SignInPageModel {
   csrfToken: string;
   username?: string;
   error?: string;
+  /** The name of the browser's session user, when it has a session ("Not you?"). */
+  signedInAs?: string;
 }
 
 /** Renders the sign-in form for a pending sign-in. */
@@ -40,6 +43,7 @@ export class SignInPage {
       csrfToken: model.csrfToken,
       username: model.username,
       error: model.error,
+      signedIn: model.signedInAs === undefined ? undefined : { noticeHtml: signedInNotice(model.signedInAs), switchButtonHtml: switchAccountButton() },
     }));
   }
 }

@@ -4,10 +4,12 @@ import { Clients } from '../../clients/clients.js';
 import { FormBody } from '../../common/form-body.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import type { OutcomeRequest } from '../../observability/request-outcome.js';
+import { SWITCH_ACCOUNT_FIELD } from '../../session/session-pages.js';
+import { Sessions, newSessionGrant } from '../../session/sessions.js';
 import { REPLAY_CACHE } from '../../store/replay-cache.js';
 import type { ReplayCache } from '../../store/replay-cache.js';
 import { AuthorizationCodeIssuer } from '../authorization-code-issuer.js';
-import { redirectWith } from '../authorization-redirect.js';
+import { redirectToClient, redirectWith } from '../authorization-redirect.js';
 import { AuthorizationPageError } from '../authorization-request.js';
 import { AuthorizeExceptionFilter } from '../authorize-exception.filter.js';
 import { CSRF_COOKIE_PREFIX, clearCsrfCookie, csrfMatches, readCookie } from './csrf-binding.js';
@@ -26,9 +28,11 @@ const EXPIRED = 'This sign-in request is unknown or has expired. Return to the a
  * `POST /api/oauth2/sign-in`: the form of the sign-in page. The sealed pending sign-in must be
  * ours and unexpired; CSRF (field + cookie + the hash sealed with the request); then
  * {@link SignInService} (throttle, password, metrics). Wrong credentials re-render the page (200,
- * no redirect); success spends the form (once, on every replica), issues a code and answers
+ * no redirect); success spends the form (once, on every replica), starts a new single sign-on
+ * session (a new cookie: the browser's previous session ends), issues a code in it and answers
  * `303 See Other` to the redirect URI with `code`, `state` and `iss`. Cancel spends the form too
- * and answers the same way with `error=access_denied` (RFC 6749 §4.1.2.1).
+ * and answers the same way with `error=access_denied` (RFC 6749 §4.1.2.1). "Not you?" (the
+ * `switch_account` button) ends the browser's session and shows the form again.
  */
 @Controller('api/oauth2')
 @UseFilters(AuthorizeExceptionFilter)
@@ -42,6 +46,7 @@ export class SignInController {
     private readonly page: SignInPage,
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
     private readonly proxyWarning: ProxyWarning,
+    private readonly sessions: Sessions,
   ) {}
 
   @Post('sign-in')
@@ -65,12 +70,19 @@ export class SignInController {
     }
     if (body.get(CANCEL_FIELD) !== undefined) {
       await this.spend(pending);
-      this.redirectToClient(reply, pending, { error: 'access_denied', error_description: 'the user cancelled the sign-in' });
+      this.answerClient(reply, pending, { error: 'access_denied', error_description: 'the user cancelled the sign-in' });
+      return;
+    }
+    if (body.get(SWITCH_ACCOUNT_FIELD) !== undefined) {
+      await this.sessions.end(request);
+      void reply.header('set-cookie', this.sessions.clearCookie);
+      this.page.send(reply, 200, { client, scopes: pending.scopes, sealed, csrfToken: csrfToken! });
       return;
     }
     const username = (body.get('username') ?? '').trim();
     const password = body.get('password') ?? '';
-    const model = { client, scopes: pending.scopes, sealed, csrfToken: csrfToken!, username };
+    const signedInAs = this.sessions.hasCookie(request) ? pending.signedInAs : undefined;
+    const model = { client, scopes: pending.scopes, sealed, csrfToken: csrfToken!, username, signedInAs };
     if (!username || !password) {
       this.page.send(reply, 400, { ...model, error: 'Enter your username and password.' });
       return;
@@ -89,10 +101,17 @@ export class SignInController {
       this.page.send(reply, 200, { ...model, error: WRONG_CREDENTIALS });
       return;
     }
-    // Recorded, spent and issued at once: a code saved for a form that turns out already spent is
-    // never handed out and expires unused.
-    const [, , code] = await Promise.all([result.recorded, this.spend(pending), this.codes.issue(pending, result.user.id, Math.floor(Date.now() / 1000))]);
-    this.redirectToClient(reply, pending, { code });
+    // Recorded, spent, the session started and the code issued at once (one batch to a shared
+    // store): a code saved for a form that turns out already spent is never handed out.
+    const grant = newSessionGrant(client.id);
+    const identity = this.sessions.newIdentity();
+    const [, , { setCookie }, code] = await Promise.all([
+      result.recorded,
+      this.spend(pending),
+      this.sessions.start(request, result.user.id, grant, identity),
+      this.codes.issue(pending, result.user.id, identity.authTime, identity.sessionId, grant),
+    ]);
+    this.answerClient(reply, pending, { code }, [setCookie]);
   }
 
   /** Marks the form used, once on every replica: a second submission gets an error page. */
@@ -103,16 +122,9 @@ export class SignInController {
   }
 
   /** `303 See Other` to the redirect URI with `params`, `state` and `iss`, ending the CSRF cookie. */
-  private redirectToClient(reply: FastifyReply, pending: PendingSignIn, params: Record<string, string>): void {
-    void reply
-      .code(303)
-      .headers({
-        location: redirectWith(pending.redirectUri, { ...params, state: pending.state, iss: this.server.issuer }),
-        'cache-control': 'no-store',
-        'referrer-policy': 'no-referrer',
-      })
-      .header('set-cookie', clearCsrfCookie(pending.id, this.server.secureCookies))
-      .send();
+  private answerClient(reply: FastifyReply, pending: PendingSignIn, params: Record<string, string>, cookies: string[] = []): void {
+    redirectToClient(reply, redirectWith(pending.redirectUri, { ...params, state: pending.state, iss: this.server.issuer }),
+      [clearCsrfCookie(pending.id, this.server.secureCookies), ...cookies]);
   }
 }
 

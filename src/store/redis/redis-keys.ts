@@ -18,6 +18,8 @@ export const redisKeys = {
     grantId === undefined ? `revoked-token:${jti}` : `revoked-token:{${grantId}}:${jti}`,
   /** A sign-in attempt counter (a hash). */
   attempts: (key: string) => `attempts:${key}`,
+  /** A single sign-on session (a hash), by the hash of its cookie. */
+  session: (idHash: string) => `session:${idHash}`,
   /** A remembered id of the replay cache. */
   replay: (id: string) => `replay:${id}`,
 } as const;

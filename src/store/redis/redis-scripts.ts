@@ -128,6 +128,61 @@ save()
 return 1
 `;
 
+/**
+ * Sessions: a hash with `sid`, `user`, `authTime`, `expiresAt` (ms) and `grants` (a JSON array,
+ * re-encoded only when a grant is added). KEYS[1] the session; ARGV: TTL (ms), session id, user,
+ * authTime, expiresAt, grants (JSON).
+ */
+const CREATE_SESSION = `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'sid', ARGV[2], 'user', ARGV[3], 'authTime', ARGV[4], 'expiresAt', ARGV[5], 'grants', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+/**
+ * KEYS[1] the session; ARGV: idle timeout (ms), now (ms), then to add a grant: the grant (JSON),
+ * its client id, the most grants to keep, '1'/'0' and the user it needs, '1'/'0' and the least
+ * authTime it needs. Returns `{sid, user, authTime, expiresAt, grants, added}`, or nil when the
+ * session is not live. Beyond the most grants, drops the oldest of the same client, else the
+ * oldest.
+ */
+const TOUCH_SESSION = `
+local s = redis.call('HMGET', KEYS[1], 'sid', 'user', 'authTime', 'expiresAt', 'grants')
+if not s[1] then return false end
+local now, expiresAt = tonumber(ARGV[2]), tonumber(s[4])
+if expiresAt <= now then
+  redis.call('DEL', KEYS[1])
+  return false
+end
+local added = 0
+if ARGV[3] and (ARGV[6] == '0' or ARGV[7] == s[2]) and (ARGV[8] == '0' or tonumber(s[3]) >= tonumber(ARGV[9])) then
+  local grants = cjson.decode(s[5])
+  grants[#grants + 1] = cjson.decode(ARGV[3])
+  local most = math.max(1, tonumber(ARGV[5]))
+  while #grants > most do
+    local drop = 1
+    for i = 1, #grants - 1 do
+      if grants[i].clientId == ARGV[4] then drop = i break end
+    end
+    table.remove(grants, drop)
+  end
+  s[5] = cjson.encode(grants)
+  redis.call('HSET', KEYS[1], 'grants', s[5])
+  added = 1
+end
+redis.call('PEXPIRE', KEYS[1], string.format('%d', math.min(tonumber(ARGV[1]), expiresAt - now)))
+return {s[1], s[2], s[3], s[4], s[5], added}
+`;
+
+/** KEYS[1] the session. Deletes it; returns `{sid, user, authTime, expiresAt, grants}`, or nil. */
+const END_SESSION = `
+local s = redis.call('HMGET', KEYS[1], 'sid', 'user', 'authTime', 'expiresAt', 'grants')
+if not s[1] then return false end
+redis.call('DEL', KEYS[1])
+return s
+`;
+
 /** The scripts, as ioredis `scripts` options: each becomes a command of the client. */
 export const STORE_SCRIPTS = {
   redeemCode: { numberOfKeys: 1, lua: REDEEM_CODE },
@@ -137,6 +192,9 @@ export const STORE_SCRIPTS = {
   markAtLeast: { numberOfKeys: 1, lua: MARK_AT_LEAST },
   reserveAttempt: { numberOfKeys: 1, lua: RESERVE_ATTEMPT },
   settleAttempt: { numberOfKeys: 1, lua: SETTLE_ATTEMPT },
+  createSession: { numberOfKeys: 1, lua: CREATE_SESSION },
+  touchSession: { numberOfKeys: 1, lua: TOUCH_SESSION },
+  endSession: { numberOfKeys: 1, lua: END_SESSION },
 } as const;
 
 type Arg = string | number;
@@ -150,4 +208,7 @@ export interface StoreScriptCommands {
   markAtLeast(key: string, ttlMs: number): Promise<number>;
   reserveAttempt(key: string, leakMs: Arg, nowMs: Arg, capacity: Arg, holdMs: Arg, id: string): Promise<[string | null, string, number, string]>;
   settleAttempt(key: string, leakMs: Arg, nowMs: Arg, id: string, failed: Arg, reset: Arg): Promise<number>;
+  createSession(key: string, ttlMs: number, sessionId: string, userId: string, authTime: Arg, expiresAt: Arg, grants: string): Promise<number>;
+  touchSession(key: string, idleMs: number, nowMs: Arg, ...use: Arg[]): Promise<[string, string, string, string, string, number] | null>;
+  endSession(key: string): Promise<[string, string, string, string, string] | null>;
 }

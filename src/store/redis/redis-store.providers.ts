@@ -4,6 +4,7 @@ import { AUTHORIZATION_CODE_STORE } from '../authorization-code-store.js';
 import { REFRESH_TOKEN_STORE } from '../refresh-token-store.js';
 import { REPLAY_CACHE } from '../replay-cache.js';
 import { REVOCATION_STORE } from '../revocation-store.js';
+import { SESSION_STORE } from '../session-store.js';
 import { STORE_HEALTH, type StoreHealth } from '../store-health.js';
 import { RedisAttemptCounterStore } from './redis-attempt-counter-store.js';
 import { RedisAuthorizationCodeStore } from './redis-authorization-code-store.js';
@@ -11,6 +12,7 @@ import { RedisConnection } from './redis-connection.js';
 import { RedisRefreshTokenStore } from './redis-refresh-token-store.js';
 import { RedisReplayCache } from './redis-replay-cache.js';
 import { RedisRevocationStore } from './redis-revocation-store.js';
+import { RedisSessionStore } from './redis-session-store.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
 
 /** Every store port over one Redis connection (see {@link redisStoreProviders}). */
@@ -21,6 +23,7 @@ export interface RedisStores {
   revocations: RedisRevocationStore;
   attempts: RedisAttemptCounterStore;
   replay: RedisReplayCache;
+  sessions: RedisSessionStore;
   health: StoreHealth;
 }
 
@@ -33,6 +36,7 @@ export function createRedisStores(connection: RedisConnection): RedisStores {
     revocations: new RedisRevocationStore(connection),
     attempts: new RedisAttemptCounterStore(connection),
     replay: new RedisReplayCache(connection),
+    sessions: new RedisSessionStore(connection),
     health: { ping: () => connection.ping() },
   };
 }
@@ -47,6 +51,7 @@ const PORTS: readonly (readonly [symbol, keyof Omit<RedisStores, 'connection'>])
   [REVOCATION_STORE, 'revocations'],
   [ATTEMPT_COUNTER_STORE, 'attempts'],
   [REPLAY_CACHE, 'replay'],
+  [SESSION_STORE, 'sessions'],
   [STORE_HEALTH, 'health'],
 ];
 

@@ -10,7 +10,7 @@ import { REVOCATION_STORE } from '../../store/revocation-store.js';
 import type { RevocationStore } from '../../store/revocation-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
-import { codeBinding, s256Challenge } from '../authorization-code.js';
+import { authorizationCodeGrant, codeBinding, s256Challenge } from '../authorization-code.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
 import { mintRefreshToken } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
@@ -55,8 +55,18 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (!verifier) throw OAuthError.invalidRequest('code_verifier is required (PKCE)');
     if (!CODE_VERIFIER.test(verifier)) throw OAuthError.invalidRequest('code_verifier must be 43 to 128 characters of [A-Za-z0-9._~-]');
 
+    const grantId = authorizationCodeGrant(code);
+    if (grantId === undefined) throw OAuthError.invalidGrant('the authorization code is invalid or expired');
     const binding = codeBinding(client.id, redirectUri, s256Challenge(verifier));
-    const redemption = await this.codes.redeem(tokenHash(code), [binding], this.policy.spentCodeTtlMs);
+    // Whether the grant was revoked before this redemption (a logout revoking its session's
+    // tokens) is asked in the same batch as the code is spent.
+    const [redemption, revokedBefore] = await Promise.all([
+      this.codes.redeem(tokenHash(code), [binding], this.policy.spentCodeTtlMs),
+      this.revocations.isGrantRevoked(grantId),
+    ]);
+    if (redemption.outcome === 'redeemed' && (revokedBefore || redemption.record.grantId !== grantId)) {
+      throw OAuthError.invalidGrant('the authorization code was revoked');
+    }
     switch (redemption.outcome) {
       case 'missing':
         throw OAuthError.invalidGrant('the authorization code is invalid or expired');
