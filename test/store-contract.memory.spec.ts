@@ -1,5 +1,6 @@
 import { MemoryAttemptCounterStore } from '../src/store/memory/memory-attempt-counter-store.js';
 import { MemoryAuthorizationCodeStore } from '../src/store/memory/memory-authorization-code-store.js';
+import { MemoryPushedRequestStore } from '../src/store/memory/memory-pushed-request-store.js';
 import { MemoryRefreshTokenStore } from '../src/store/memory/memory-refresh-token-store.js';
 import { MemoryReplayCache } from '../src/store/memory/memory-replay-cache.js';
 import { MemoryRevocationStore } from '../src/store/memory/memory-revocation-store.js';
@@ -16,6 +17,7 @@ describeStoreContract('memory', async () => {
     revocations: new MemoryRevocationStore(options),
     attempts: new MemoryAttemptCounterStore(options),
     replay: new MemoryReplayCache(options),
+    pushedRequests: new MemoryPushedRequestStore(options),
   };
   return {
     ...stores,

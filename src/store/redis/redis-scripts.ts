@@ -126,6 +126,18 @@ save()
 return 1
 `;
 
+/**
+ * KEYS[1] the pushed request; ARGV[1] the client taking it. The value is
+ * `{"clientId":…,"parameters":…}`. Deletes it and returns it when that client pushed it; else nil.
+ */
+const TAKE_PUSHED_REQUEST = `
+local stored = redis.call('GET', KEYS[1])
+if not stored then return false end
+if cjson.decode(stored).clientId ~= ARGV[1] then return false end
+redis.call('DEL', KEYS[1])
+return stored
+`;
+
 /** The scripts, as ioredis `scripts` options: each becomes a command of the client. */
 export const STORE_SCRIPTS = {
   redeemCode: { numberOfKeys: 1, lua: REDEEM_CODE },
@@ -135,6 +147,7 @@ export const STORE_SCRIPTS = {
   markAtLeast: { numberOfKeys: 1, lua: MARK_AT_LEAST },
   reserveAttempt: { numberOfKeys: 1, lua: RESERVE_ATTEMPT },
   settleAttempt: { numberOfKeys: 1, lua: SETTLE_ATTEMPT },
+  takePushedRequest: { numberOfKeys: 1, lua: TAKE_PUSHED_REQUEST },
 } as const;
 
 type Arg = string | number;
@@ -148,4 +161,5 @@ export interface StoreScriptCommands {
   markAtLeast(key: string, ttlMs: number): Promise<number>;
   reserveAttempt(key: string, leakMs: Arg, nowMs: Arg, capacity: Arg, holdMs: Arg, id: string): Promise<[string | null, string, number, string]>;
   settleAttempt(key: string, leakMs: Arg, nowMs: Arg, id: string, failed: Arg, reset: Arg): Promise<number>;
+  takePushedRequest(key: string, clientId: string): Promise<string | null>;
 }

@@ -2,12 +2,14 @@ import type { InjectionToken, Provider } from '@nestjs/common';
 import { ATTEMPT_COUNTER_STORE } from '../attempt-counter-store.js';
 import { AUTHORIZATION_CODE_STORE } from '../authorization-code-store.js';
 import { REFRESH_TOKEN_STORE } from '../refresh-token-store.js';
+import { PUSHED_REQUEST_STORE } from '../pushed-request-store.js';
 import { REPLAY_CACHE } from '../replay-cache.js';
 import { REVOCATION_STORE } from '../revocation-store.js';
 import { STORE_HEALTH, type StoreHealth } from '../store-health.js';
 import { RedisAttemptCounterStore } from './redis-attempt-counter-store.js';
 import { RedisAuthorizationCodeStore } from './redis-authorization-code-store.js';
 import { RedisConnection } from './redis-connection.js';
+import { RedisPushedRequestStore } from './redis-pushed-request-store.js';
 import { RedisRefreshTokenStore } from './redis-refresh-token-store.js';
 import { RedisReplayCache } from './redis-replay-cache.js';
 import { RedisRevocationStore } from './redis-revocation-store.js';
@@ -21,6 +23,7 @@ export interface RedisStores {
   revocations: RedisRevocationStore;
   attempts: RedisAttemptCounterStore;
   replay: RedisReplayCache;
+  pushedRequests: RedisPushedRequestStore;
   health: StoreHealth;
 }
 
@@ -33,6 +36,7 @@ export function createRedisStores(connection: RedisConnection): RedisStores {
     revocations: new RedisRevocationStore(connection),
     attempts: new RedisAttemptCounterStore(connection),
     replay: new RedisReplayCache(connection),
+    pushedRequests: new RedisPushedRequestStore(connection),
     health: { ping: () => connection.ping() },
   };
 }
@@ -47,6 +51,7 @@ const PORTS: readonly (readonly [symbol, keyof Omit<RedisStores, 'connection'>])
   [REVOCATION_STORE, 'revocations'],
   [ATTEMPT_COUNTER_STORE, 'attempts'],
   [REPLAY_CACHE, 'replay'],
+  [PUSHED_REQUEST_STORE, 'pushedRequests'],
   [STORE_HEALTH, 'health'],
 ];
 
