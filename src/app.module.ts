@@ -10,6 +10,7 @@ import { ConfigurationSnapshot } from './live-config/configuration-snapshot.js';
 import { LiveConfigModule } from './live-config/live-config.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
+import { ParModule } from './par/par.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 import { StoreModule } from './store/store.module.js';
 import { TokenModule } from './token/token.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         KeysModule,
         TokenModule,
         AuthorizeModule,
+        ParModule,
         UserInfoModule,
         OidcDiscoveryModule,
         ...extensions,

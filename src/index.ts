@@ -17,7 +17,7 @@ export { ConfigurationError } from './config/config-errors.js';
 
 // Grants
 export { TokenGrant, declaredGrantTypes } from './token/grant-handler.js';
-export type { GrantHandler, GrantRequest, TokenResponse, ClientAuthenticationRequest } from './token/grant-handler.js';
+export type { GrantHandler, GrantRequest, TokenResponse, ClientAuthenticationRequest, DpopBinding } from './token/grant-handler.js';
 export { TokenModule } from './token/token.module.js';
 export { TokenPolicy } from './token/token-policy.js';
 
@@ -67,6 +67,8 @@ export { ATTEMPT_COUNTER_STORE } from './store/attempt-counter-store.js';
 export type { AttemptCounterStore, AttemptLeak, AttemptCounterState, AttemptReservation } from './store/attempt-counter-store.js';
 export { REPLAY_CACHE } from './store/replay-cache.js';
 export type { ReplayCache } from './store/replay-cache.js';
+export { PUSHED_REQUEST_STORE } from './store/pushed-request-store.js';
+export type { PushedRequestStore, PushedRequest } from './store/pushed-request-store.js';
 export { STORE_HEALTH } from './store/store-health.js';
 export type { StoreHealth } from './store/store-health.js';
 export { StoreUnavailableError } from './store/store-errors.js';

@@ -10,7 +10,8 @@ import { PENDING_SIGN_IN_TTL_MS, PendingSignIns } from './sign-in/pending-sign-i
 import { SignInPage } from './sign-in/sign-in-page.js';
 
 /**
- * `GET /api/oauth2/authorize`: the {@link AuthorizationPipeline} checks the request; the accepted
+ * `GET /api/oauth2/authorize`: the {@link AuthorizationPipeline} checks the request (or the one
+ * pushed under its `request_uri`, RFC 9126); the accepted
  * request is sealed into the sign-in form (nothing is stored), bound to a CSRF cookie, and the
  * sign-in page is rendered.
  */
@@ -25,8 +26,8 @@ export class AuthorizeController {
   ) {}
 
   @Get('authorize')
-  authorize(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): void {
-    const authorization = this.pipeline.validate(readAuthorizationParameters(request));
+  async authorize(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
+    const authorization = this.pipeline.validate(await this.pipeline.resolvePushed(readAuthorizationParameters(request)));
     request.clientId = authorization.client.id;
     if (authorization.prompt.includes('none')) {
       // There is no session to sign in silently with.

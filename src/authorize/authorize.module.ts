@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { PushedRequestsModule } from '../par/pushed-requests.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { TokenModule } from '../token/token.module.js';
 import { AuthorizationCodeIssuer } from './authorization-code-issuer.js';
@@ -17,7 +18,7 @@ import { SignInService } from './sign-in/sign-in.service.js';
  * which are bound globally by StoreModule and UsersModule (replaceable by extension modules).
  */
 @Module({
-  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule],
+  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule, PushedRequestsModule],
   controllers: [AuthorizeController, SignInController],
   providers: [AuthorizationPipeline, AuthorizationCodeIssuer, PendingSignIns, SignInPage, SignInThrottle, SignInService],
   exports: [AuthorizationPipeline, AuthorizationCodeIssuer],

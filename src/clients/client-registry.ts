@@ -112,6 +112,8 @@ function buildClient(
     defaultScopes,
     audience,
     uris,
+    dpopBoundAccessTokens: merged.dpopBoundAccessTokens,
+    requirePushedAuthorizationRequests: merged.requirePushedAuthorizationRequests,
   });
 }
 

@@ -28,6 +28,10 @@ export interface ClientProperties {
   defaultScopes: string[];
   audience: Audience;
   uris: Record<string, string>;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
+  dpopBoundAccessTokens?: boolean;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`. */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** An immutable, validated client (SPEC §1). */
@@ -42,6 +46,8 @@ export class Client {
   readonly defaultScopes: readonly string[];
   readonly audience: Audience;
   readonly uris: Readonly<Record<string, string>>;
+  readonly dpopBoundAccessTokens: boolean;
+  readonly requirePushedAuthorizationRequests: boolean;
 
   constructor(props: ClientProperties) {
     this.id = props.id;
@@ -54,6 +60,8 @@ export class Client {
     this.defaultScopes = Object.freeze([...props.defaultScopes]);
     this.audience = props.audience;
     this.uris = Object.freeze({ ...props.uris });
+    this.dpopBoundAccessTokens = props.dpopBoundAccessTokens ?? false;
+    this.requirePushedAuthorizationRequests = props.requirePushedAuthorizationRequests ?? false;
     Object.freeze(this);
   }
 

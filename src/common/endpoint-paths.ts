@@ -5,5 +5,6 @@ export const ENDPOINT_PATHS = {
   revocation: '/api/oauth2/revoke',
   introspection: '/api/oauth2/introspect',
   userinfo: '/api/openid/userinfo',
+  pushedAuthorizationRequest: '/api/oauth2/par',
   jwks: '/.well-known/public.jwk',
 } as const;

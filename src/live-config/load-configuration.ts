@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG_FILE } from '../config/environment.js';
 import { parseConfiguration } from '../config/parse-configuration.js';
 import { expandReferences } from '../config/reference-expander.js';
 import { SigningKeys } from '../keys/signing-keys.js';
+import { buildAuthorizationSettings } from '../par/authorization-settings.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { buildStoreSettings } from '../store/store-settings.js';
 import { ConfigurationSnapshot, ServerSettings } from './configuration-snapshot.js';
@@ -53,6 +54,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
     parsed.users,
     Object.freeze({ ...parsed.token }),
     store,
+    buildAuthorizationSettings(parsed.authorization),
     warnings,
   );
 }

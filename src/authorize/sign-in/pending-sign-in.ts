@@ -17,6 +17,8 @@ export interface PendingSignIn {
   codeChallenge: string;
   scopes: string[];
   nonce?: string;
+  /** RFC 9449 §10: the DPoP key the code will be bound to. */
+  dpopJkt?: string;
   /** SHA-256 of the CSRF token of the browser that opened the form. */
   csrfHash: string;
   /** ms since the epoch */
@@ -62,6 +64,7 @@ export class PendingSignIns {
       codeChallenge: request.codeChallenge,
       scopes: [...request.scopes],
       nonce: request.nonce,
+      dpopJkt: request.dpopJkt,
       csrfHash: tokenHash(csrfToken),
       expiresAt: nowMs + PENDING_SIGN_IN_TTL_MS,
     };
