@@ -30,6 +30,11 @@ export { IdTokenIssuer } from './token/id-token-issuer.js';
 export { AccessTokenVerifier } from './token/access-token-verifier.js';
 export type { AccessTokenClaims } from './token/access-token-verifier.js';
 export { TokenSigner } from './keys/token-signer.js';
+// DPoP proofs (RFC 9449), for a protected endpoint of an extension: `verify` throws a DpopProofError
+export { DpopModule } from './dpop/dpop.module.js';
+export { DpopProofVerifier, DpopProofError } from './dpop/dpop-proof-verifier.js';
+export type { DpopProofCheck, VerifiedDpopProof } from './dpop/dpop-proof-verifier.js';
+export { DPOP_SIGNING_ALGORITHMS } from './dpop/dpop-algorithms.js';
 export type { JwtClaims } from './keys/token-signer.js';
 export type { KeyPurpose } from './keys/signing-keys.js';
 
