@@ -12,8 +12,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Longer than any honest proof (an RSA-8192 jwk fits in ~2 KiB). */
 const MAX_PROOF_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;
-/** Imported proof keys kept, by thumbprint: a client signs every proof with one key. */
-const KEY_CACHE_SIZE = 1000;
+/** Verified proof headers kept (each at most {@link MAX_PROOF_LENGTH} characters): one per client key. */
+const HEADER_CACHE_SIZE = 1000;
 
 /** Why a proof was refused: `invalid_dpop_proof`, or `use_dpop_nonce` with the nonce to use. */
 export class DpopProofError extends Error {
@@ -46,6 +46,20 @@ export interface VerifiedDpopProof {
   jkt: string;
 }
 
+/** A proof's protected header, checked: its algorithm, its key's thumbprint and the key itself. */
+interface CheckedHeader {
+  algorithm: NonNullable<ReturnType<typeof dpopAlgorithm>>;
+  jkt: string;
+  jwk: Record<string, unknown>;
+}
+
+/** A header whose proof verified, with its key imported. */
+interface ProofKey {
+  algorithm: CheckedHeader['algorithm'];
+  jkt: string;
+  key: KeyObject;
+}
+
 /**
  * Checks a DPoP proof as RFC 9449 §4.3 lists it, cheapest first, so that a request failing a
  * cheap check costs no signature verification and no store write: one well-formed JWT; `typ:
@@ -58,13 +72,16 @@ export interface VerifiedDpopProof {
  * key's thumbprint), so a proof is accepted once on any replica.
  *
  * Keys are imported with node:crypto (`createPublicKey`) and the signature verified with
- * `crypto.verify` on libuv's thread pool, as the server's own signatures are made; the imported
- * key is kept by thumbprint (LRU), so a client sending a proof per request pays the import once.
- * jose was measured slower on this path (bench/dpop-jwk-micro.mjs, figures in docs/dpop.md).
+ * `crypto.verify` on libuv's thread pool, as the server's own signatures are made. A client signs
+ * every proof with one key, so its proofs share one protected header: a header that verified
+ * once is kept (LRU, by its encoded text) with its algorithm, thumbprint and imported key, and
+ * the next proofs skip decoding, checking and importing it. Only headers of proofs whose
+ * signature verified are kept, so random keys cannot push real clients' headers out. jose was
+ * measured slower on this path (bench/dpop-jwk-micro.mjs, figures in docs/dpop.md).
  */
 @Injectable()
 export class DpopProofVerifier {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly verifiedHeaders = new Map<string, ProofKey>();
   /** The clock, in ms (tests replace it). */
   now: () => number = Date.now;
 
@@ -77,35 +94,32 @@ export class DpopProofVerifier {
   async verify(check: DpopProofCheck): Promise<VerifiedDpopProof> {
     const proof = onlyProof(check.header);
     const [headerPart, payloadPart, signaturePart] = proof.split('.');
-    const header = jsonObject(headerPart);
+    const header: ProofKey | CheckedHeader = this.verifiedHeaders.get(headerPart) ?? checkHeader(headerPart);
     const claims = jsonObject(payloadPart);
-    if (!header || !claims) throw invalid('the DPoP proof is not a JWT');
-    if (header.typ !== 'dpop+jwt') throw invalid('the DPoP proof must have typ dpop+jwt');
-    const algorithm = dpopAlgorithm(header.alg);
-    if (!algorithm) throw invalid(`the DPoP proof's alg must be one of the asymmetric algorithms of dpop_signing_alg_values_supported`);
-    const jwk = header.jwk;
-    if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw invalid('the DPoP proof must carry its public key as a jwk header');
-    const key = jwk as Record<string, unknown>;
-    if (PRIVATE_JWK_MEMBERS.some((member) => member in key)) throw invalid('the DPoP proof\'s jwk must be a public key (it carries private members)');
-    const mismatch = keyMismatch(algorithm, key);
-    if (mismatch) throw invalid(`the DPoP proof's key does not match its alg: ${mismatch}`);
-    const jkt = jwkThumbprint(key);
-    if (!jkt) throw invalid('the DPoP proof\'s jwk lacks a required member');
-
+    if (!claims) throw invalid('the DPoP proof is not a JWT');
     this.checkClaims(claims, check);
 
-    const publicKey = this.importKey(jkt, key);
-    const signed = Buffer.from(`${headerPart}.${payloadPart}`);
+    const proofKey = 'key' in header ? header : { algorithm: header.algorithm, jkt: header.jkt, key: importKey(header.jwk) };
+    const { algorithm, key, jkt } = proofKey;
+    const signed = Buffer.from(proof.slice(0, headerPart.length + 1 + payloadPart.length));
     const signature = Buffer.from(signaturePart, 'base64url');
     const valid = await new Promise<boolean>((resolve) => {
-      cryptoVerify(algorithm.digest, signed, algorithm.input ? algorithm.input(publicKey) : publicKey, signature,
-        (error, ok) => resolve(!error && ok));
+      cryptoVerify(algorithm.digest, signed, algorithm.input ? algorithm.input(key) : key, signature, (error, ok) => resolve(!error && ok));
     });
     if (!valid) throw invalid('the DPoP proof\'s signature does not verify with its jwk');
+    this.remember(headerPart, proofKey, proofKey === header);
 
-    const replayId = `dpop:${createHash('sha256').update(`${jkt}.${claims.jti as string}`).digest('base64url')}`;
+    // 128 bits of SHA-256(jkt.jti): unique among live proofs, and short in the store.
+    const replayId = `dpop:${createHash('sha256').update(`${jkt}.${claims.jti as string}`).digest().toString('base64url', 0, 16)}`;
     if (!(await this.replay.rememberOnce(replayId, DPOP_JTI_TTL_MS))) throw invalid('the DPoP proof was already used (its jti was seen before)');
     return { jkt };
+  }
+
+  /** Keeps a header whose proof verified, most recently used last. */
+  private remember(headerPart: string, proofKey: ProofKey, known: boolean): void {
+    if (known) this.verifiedHeaders.delete(headerPart);
+    else if (this.verifiedHeaders.size >= HEADER_CACHE_SIZE) this.verifiedHeaders.delete(this.verifiedHeaders.keys().next().value!);
+    this.verifiedHeaders.set(headerPart, proofKey);
   }
 
   private checkClaims(claims: Record<string, unknown>, check: DpopProofCheck): void {
@@ -127,22 +141,32 @@ export class DpopProofVerifier {
         : 'the DPoP proof\'s nonce is not valid (any more): use the one given in the DPoP-Nonce header', this.nonces.current());
     }
   }
+}
 
-  /** The key object for a proof's jwk, from the cache or imported (an unusable key is `invalid_dpop_proof`). */
-  private importKey(jkt: string, jwk: Record<string, unknown>): KeyObject {
-    let key = this.keys.get(jkt);
-    if (key !== undefined) {
-      this.keys.delete(jkt);
-    } else {
-      try {
-        key = createPublicKey({ key: requiredJwkMembers(jwk), format: 'jwk' });
-      } catch {
-        throw invalid('the DPoP proof\'s jwk is not a valid public key');
-      }
-      if (this.keys.size >= KEY_CACHE_SIZE) this.keys.delete(this.keys.keys().next().value!);
-    }
-    this.keys.set(jkt, key);
-    return key;
+/** `typ`, `alg` and `jwk` of a header not seen verified before. */
+function checkHeader(headerPart: string): CheckedHeader {
+  const header = jsonObject(headerPart);
+  if (!header) throw invalid('the DPoP proof is not a JWT');
+  if (header.typ !== 'dpop+jwt') throw invalid('the DPoP proof must have typ dpop+jwt');
+  const algorithm = dpopAlgorithm(header.alg);
+  if (!algorithm) throw invalid(`the DPoP proof's alg must be one of the asymmetric algorithms of dpop_signing_alg_values_supported`);
+  const jwk = header.jwk;
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw invalid('the DPoP proof must carry its public key as a jwk header');
+  const members = jwk as Record<string, unknown>;
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in members)) throw invalid('the DPoP proof\'s jwk must be a public key (it carries private members)');
+  const mismatch = keyMismatch(algorithm, members);
+  if (mismatch) throw invalid(`the DPoP proof's key does not match its alg: ${mismatch}`);
+  const jkt = jwkThumbprint(members);
+  if (!jkt) throw invalid('the DPoP proof\'s jwk lacks a required member');
+  return { algorithm, jkt, jwk: members };
+}
+
+/** The public key of a checked jwk (exactly the members its thumbprint covers). */
+function importKey(jwk: Record<string, unknown>): KeyObject {
+  try {
+    return createPublicKey({ key: requiredJwkMembers(jwk), format: 'jwk' });
+  } catch {
+    throw invalid('the DPoP proof\'s jwk is not a valid public key');
   }
 }
 
