@@ -12,7 +12,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Longer than any honest proof (an RSA-8192 jwk fits in ~2 KiB). */
 const MAX_PROOF_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;
-/** Verified proof headers kept (each at most {@link MAX_PROOF_LENGTH} characters): one per client key. */
+/** Verified proof headers kept (each at most {@link MAX_PROOF_LENGTH} characters): about one per client key. */
 const HEADER_CACHE_SIZE = 1000;
 
 /** Why a proof was refused: `invalid_dpop_proof`, or `use_dpop_nonce` with the nonce to use. */
@@ -74,10 +74,11 @@ interface ProofKey {
  * Keys are imported with node:crypto (`createPublicKey`) and the signature verified with
  * `crypto.verify` on libuv's thread pool, as the server's own signatures are made. A client signs
  * every proof with one key, so its proofs share one protected header: a header that verified
- * once is kept (LRU, by its encoded text) with its algorithm, thumbprint and imported key, and
- * the next proofs skip decoding, checking and importing it. Only headers of proofs whose
- * signature verified are kept, so random keys cannot push real clients' headers out. jose was
- * measured slower on this path (bench/dpop-jwk-micro.mjs, figures in docs/dpop.md).
+ * once is kept (the last 1000, by its encoded text) with its algorithm, thumbprint and imported
+ * key, and the next proofs skip decoding, checking and importing it. Only headers of proofs whose
+ * signature verified are kept (a forged proof adds nothing); a client whose header was pushed out
+ * by newer ones pays the import once more. jose was measured slower on this path
+ * (bench/dpop-jwk-micro.mjs, figures in docs/dpop.md).
  */
 @Injectable()
 export class DpopProofVerifier {
@@ -107,7 +108,7 @@ export class DpopProofVerifier {
       cryptoVerify(algorithm.digest, signed, algorithm.input ? algorithm.input(key) : key, signature, (error, ok) => resolve(!error && ok));
     });
     if (!valid) throw invalid('the DPoP proof\'s signature does not verify with its jwk');
-    this.remember(headerPart, proofKey, proofKey === header);
+    if (proofKey !== header) this.remember(headerPart, proofKey);
 
     // 128 bits of SHA-256(jkt.jti): unique among live proofs, and short in the store.
     const replayId = `dpop:${createHash('sha256').update(`${jkt}.${claims.jti as string}`).digest().toString('base64url', 0, 16)}`;
@@ -115,10 +116,9 @@ export class DpopProofVerifier {
     return { jkt };
   }
 
-  /** Keeps a header whose proof verified, most recently used last. */
-  private remember(headerPart: string, proofKey: ProofKey, known: boolean): void {
-    if (known) this.verifiedHeaders.delete(headerPart);
-    else if (this.verifiedHeaders.size >= HEADER_CACHE_SIZE) this.verifiedHeaders.delete(this.verifiedHeaders.keys().next().value!);
+  /** Keeps a header whose proof verified; when full, forgets the one kept longest ago. */
+  private remember(headerPart: string, proofKey: ProofKey): void {
+    if (this.verifiedHeaders.size >= HEADER_CACHE_SIZE) this.verifiedHeaders.delete(this.verifiedHeaders.keys().next().value!);
     this.verifiedHeaders.set(headerPart, proofKey);
   }
 
@@ -126,7 +126,9 @@ export class DpopProofVerifier {
     const { jti, htm, htu, iat } = claims;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw invalid(`the DPoP proof must have a jti of 1 to ${MAX_JTI_LENGTH} characters`);
     if (htm !== check.method) throw invalid(`the DPoP proof's htm must be ${check.method}`);
-    if (typeof htu !== 'string' || normalizedUrl(htu) !== normalizedUrl(check.url)) throw invalid(`the DPoP proof's htu must be ${check.url}`);
+    if (typeof htu !== 'string' || (htu !== check.url && normalizedUrl(htu) !== normalizedUrl(check.url))) {
+      throw invalid(`the DPoP proof's htu must be ${check.url}`);
+    }
     if (typeof iat !== 'number' || !Number.isFinite(iat)) throw invalid('the DPoP proof must have a numeric iat');
     const nowSeconds = this.now() / 1000;
     if (iat < nowSeconds - DPOP_PROOF_MAX_AGE_SECONDS || iat > nowSeconds + DPOP_PROOF_CLOCK_SKEW_SECONDS) {
