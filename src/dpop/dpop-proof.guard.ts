@@ -32,7 +32,8 @@ export class DpopProofGuard implements CanActivate {
     private readonly server: ServerSettings,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous without a proof: the default path does not even create a promise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<DpopRequest>();
     const header = request.headers.dpop;
     if (header === undefined) {
@@ -40,6 +41,10 @@ export class DpopProofGuard implements CanActivate {
       return true;
     }
     if (this.policy.noncesRequired) void context.switchToHttp().getResponse<FastifyReply>().header('DPoP-Nonce', this.nonces.current());
+    return this.verify(request, header);
+  }
+
+  private async verify(request: DpopRequest, header: string | string[]): Promise<boolean> {
     try {
       request.dpop = await this.verifier.verify({ header, method: request.method, url: this.server.issuer + request.routeOptions.url });
     } catch (e) {
