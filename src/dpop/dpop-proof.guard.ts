@@ -18,8 +18,9 @@ export function dpopOAuthError(error: DpopProofError): OAuthError {
 /**
  * Checks the DPoP proof of a request to an authorization server endpoint (the pushed
  * authorization request endpoint; {@link DpopTokenRequestGuard} for the token endpoint) and puts
- * it on the request as `dpop`. No `DPoP` header: nothing is done at all — the default path pays
- * for one header lookup. A proof must name this endpoint's public URL (`urls.root` + the route)
+ * it on the request as `dpop`. No `DPoP` header: no parsing, no crypto, no store — the default
+ * path pays for one header lookup (and, at the token endpoint, one look at the client's
+ * requirement). A proof must name this endpoint's public URL (`urls.root` + the route)
  * and the request's method; a refused one is `invalid_dpop_proof` (or `use_dpop_nonce`), 400.
  * With `token.dpop-nonce`, every answer to a DPoP request carries a fresh `DPoP-Nonce`.
  */
