@@ -34,7 +34,7 @@
 //                          applied fails the run too. Off by default.
 //   BENCH_PROFILE=name     instead: run scenario `name` once against a server started with
 //                          `node --cpu-prof` and print where its CPU time goes
-// The defaults take about 2.5 min (client credentials) + 6 min (flow) on 2 cores.
+// The defaults take about 3 min (client credentials) + 6 min (flow) on 2 cores.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

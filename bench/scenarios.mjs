@@ -17,7 +17,7 @@
 //   }
 //
 // To add a scenario, append to SCENARIOS (and to SERVERS if it needs another process).
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basic, checkFlow, discoverFlow, driveFlows } from './flow.mjs';
 import { measure } from './measure.mjs';
@@ -65,6 +65,78 @@ function clientCredentialsRequest(path, client, scope) {
   };
 }
 
+/**
+ * A DPoP client as the load generator runs it (RFC 9449 §4.2): one ES256 key, and a fresh proof
+ * per request — a new `jti`, `htu` the token endpoint's public URL, `iat` the time it was made.
+ * The header (with the public JWK) is encoded once; a proof costs one ES256 signature here
+ * ({@link proofCostMicros}, printed by the check). The generator shares the machine's cores with
+ * the server, so the proofs of a run are signed just before it (`refill`, not measured): each is
+ * used once and is at most a few seconds old when sent, well inside the server's 60 s window.
+ * Should a run outpace its pool, the rest are signed on the fly (`signedDuringRun`).
+ */
+function dpopProofs(htu) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const header = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk })).toString('base64url');
+  const signingKey = { key: privateKey, dsaEncoding: 'ieee-p1363' };
+  const jtiPrefix = randomBytes(12).toString('base64url');
+  let counter = 0;
+  const proof = () => {
+    const claims = `{"jti":"${jtiPrefix}${(counter++).toString(36)}","htm":"POST","htu":"${htu}","iat":${Math.floor(Date.now() / 1000)}}`;
+    const input = `${header}.${Buffer.from(claims).toString('base64url')}`;
+    return `${input}.${sign('sha256', Buffer.from(input), signingKey).toString('base64url')}`;
+  };
+  const jkt = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+  let pool = [];
+  const proofs = {
+    proof,
+    jkt,
+    signedDuringRun: 0,
+    /** Signs `count` proofs now, for the next run (the leftovers of the last one are dropped: too old). */
+    refill(count) {
+      pool = Array.from({ length: count }, proof);
+      proofs.signedDuringRun = 0;
+    },
+    next() {
+      const ready = pool.pop();
+      if (ready !== undefined) return ready;
+      proofs.signedDuringRun++;
+      return proof();
+    },
+  };
+  return proofs;
+}
+
+/** Mean µs of CPU the load generator spends on one proof (over 2 000 proofs). */
+function proofCostMicros(proof) {
+  const count = 2_000;
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i++) proof();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
+}
+
+/** The client-credentials request of {@link clientCredentialsRequest} with a fresh DPoP proof on every request. */
+function dpopClientCredentialsRequest(server, client, scope) {
+  const base = clientCredentialsRequest('/api/oauth2/token', client, scope);
+  const proofs = dpopProofs(`${server.url}/api/oauth2/token`);
+  const withProof = (request) => ({ ...request, headers: { ...request.headers, dpop: proofs.next() } });
+  return { ...base, requests: [{ setupRequest: withProof }], proofs };
+}
+
+/** The least rate a pool is signed for (proofs per second): a warm-up may run slower than the runs. */
+const MIN_POOL_RATE = 6_000;
+
+/** {@link autocannonRun} with the run's proofs signed first: for 1.5 × the last rate seen. */
+async function dpopRun(server, options, settings, phase) {
+  const { proofs } = options;
+  const seconds = phase === 'run' ? settings.durationSeconds : settings.warmupSeconds;
+  proofs.refill(Math.ceil(Math.max(proofs.lastRate ?? 0, MIN_POOL_RATE) * 1.5 * seconds) + 1_000);
+  const result = await autocannonRun(server, options, settings, phase);
+  proofs.lastRate = result.perSecond;
+  return { ...result, proofsSignedDuringRun: proofs.signedDuringRun };
+}
+
 /** The peer's token endpoint, from its discovery document (not a guessed path). */
 async function peerTokenPath(server) {
   const discovery = await (await fetch(`${server.url}/.well-known/openid-configuration`)).json();
@@ -76,13 +148,14 @@ async function peerTokenPath(server) {
  * parts, `alg: ES256`, `typ: at+jwt`, our key id, a signature that verifies with the shared
  * key, `sub` = the client, the requested scope. Both servers must pass the same checks.
  */
-async function checkClientCredentialsToken(server, fixtures, options, clientId) {
-  const response = await fetch(server.url + options.path, { method: options.method, headers: options.headers, body: options.body });
+async function checkClientCredentialsToken(server, fixtures, options, clientId, dpop) {
+  const headers = dpop ? options.requests[0].setupRequest({ headers: options.headers }).headers : options.headers;
+  const response = await fetch(server.url + options.path, { method: options.method, headers, body: options.body });
   const text = await response.text();
   const fail = (why) => { throw new Error(`${server.name} ${options.path}: ${why} (status ${response.status})`); };
   if (response.status !== 200) fail(`expected 200, got ${text.slice(0, 200)}`);
   const body = JSON.parse(text);
-  if (body.token_type !== 'Bearer') fail(`token_type ${body.token_type}`);
+  if (body.token_type !== (dpop ? 'DPoP' : 'Bearer')) fail(`token_type ${body.token_type}`);
   const parts = String(body.access_token).split('.');
   if (parts.length !== 3) fail('access_token is not a JWT (3 parts)');
   const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString());
@@ -96,6 +169,8 @@ async function checkClientCredentialsToken(server, fixtures, options, clientId) 
   if (claims.sub !== clientId || claims.client_id !== clientId) fail(`sub ${claims.sub} / client_id ${claims.client_id}`);
   if (claims.scope !== fixtures.scope) fail(`scope ${claims.scope}`);
   if (!claims.aud || !claims.exp || !claims.jti || !claims.iss) fail('aud, exp, jti or iss missing');
+  if (dpop && claims.cnf?.jkt !== dpop.jkt) fail(`cnf ${JSON.stringify(claims.cnf)}, expected the proof key's thumbprint`);
+  if (!dpop && claims.cnf !== undefined) fail('cnf on a token issued without a proof');
 }
 
 export const SCENARIOS = [
@@ -109,6 +184,27 @@ export const SCENARIOS = [
     description: 'client credentials, plain secret, HTTP Basic, LOG_LEVEL=warn',
     setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
     check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
+  },
+  {
+    name: 'ours-plain-dpop',
+    server: 'ours',
+    runs: 'interleaved',
+    group: 'client-credentials',
+    unit: 'tokens',
+    measure: dpopRun,
+    description: 'as ours-plain, with a fresh DPoP proof (ES256, new jti, signed before the run) on every request: DPoP-bound tokens',
+    setup: (server, fixtures) => dpopClientCredentialsRequest(server, fixtures.plainClient, fixtures.scope),
+    check: async (server, fixtures, options) => {
+      await checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id, options.proofs);
+      const replayed = options.proofs.proof();
+      const statuses = [];
+      for (let i = 0; i < 2; i++) {
+        const headers = { ...options.headers, dpop: replayed };
+        statuses.push((await fetch(server.url + options.path, { method: options.method, headers, body: options.body })).status);
+      }
+      if (statuses.join() !== '200,400') throw new Error(`${server.name}: a replayed proof answered ${statuses.join(', ')}, expected 200 then 400`);
+      return `DPoP-bound token, replay refused; the generator spends ${proofCostMicros(options.proofs.proof).toFixed(0)} µs CPU per proof (signed before each run)`;
+    },
   },
   {
     name: 'oidc-provider',
@@ -175,6 +271,7 @@ export const COMPARISONS = [
   { name: 'ours-plain / oidc-provider', numerator: 'ours-plain', denominator: 'oidc-provider', goal: { min: 2 }, goalText: '≥ 2.00' },
   { name: 'ours-bcrypt / ours-plain', numerator: 'ours-bcrypt', denominator: 'ours-plain', goal: { min: 0.8 }, goalText: '≥ 0.80 (within 20 %)' },
   { name: 'ours-plain-redis / ours-plain', numerator: 'ours-plain-redis', denominator: 'ours-plain', goal: { min: 0.9 }, goalText: '≥ 0.90 (issue 7: no store on this path; run-to-run noise)' },
+  { name: 'ours-plain-dpop / ours-plain', numerator: 'ours-plain-dpop', denominator: 'ours-plain', goal: { min: 0.7 }, goalText: '≥ 0.70 (issue 11: one verification + one store write)' },
   { name: 'ours-plain-info-log / ours-plain', numerator: 'ours-plain-info-log', denominator: 'ours-plain', goalText: 'cost of the info request log' },
   { name: 'ours-plain / ours-health-live', numerator: 'ours-plain', denominator: 'ours-health-live', goalText: 'share of the framework ceiling' },
 ];

@@ -12,6 +12,7 @@ import { LiveConfigModule } from './live-config/live-config.module.js';
 import { LiveReloadModule } from './live-config/live-reload.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { UserInfoModule } from './oidc/userinfo/userinfo.module.js';
+import { ParModule } from './par/par.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 import { SessionModule } from './session/session.module.js';
 import { StoreModule } from './store/store.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         TokenModule,
         SessionModule,
         AuthorizeModule,
+        ParModule,
         UserInfoModule,
         OidcDiscoveryModule,
         CorsModule,

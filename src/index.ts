@@ -21,7 +21,7 @@ export { ConfigurationError } from './config/config-errors.js';
 
 // Grants
 export { TokenGrant, declaredGrantTypes } from './token/grant-handler.js';
-export type { GrantHandler, GrantRequest, TokenResponse, ClientAuthenticationRequest } from './token/grant-handler.js';
+export type { GrantHandler, GrantRequest, TokenResponse, ClientAuthenticationRequest, DpopBinding } from './token/grant-handler.js';
 export { TokenModule } from './token/token.module.js';
 export { TokenPolicy } from './token/token-policy.js';
 
@@ -34,6 +34,11 @@ export { IdTokenIssuer } from './token/id-token-issuer.js';
 export { AccessTokenVerifier } from './token/access-token-verifier.js';
 export type { AccessTokenClaims } from './token/access-token-verifier.js';
 export { TokenSigner } from './keys/token-signer.js';
+// DPoP proofs (RFC 9449), for a protected endpoint of an extension: `verify` throws a DpopProofError
+export { DpopModule } from './dpop/dpop.module.js';
+export { DpopProofVerifier, DpopProofError } from './dpop/dpop-proof-verifier.js';
+export type { DpopProofCheck, VerifiedDpopProof } from './dpop/dpop-proof-verifier.js';
+export { DPOP_SIGNING_ALGORITHMS } from './dpop/dpop-algorithms.js';
 export type { JwtClaims } from './keys/token-signer.js';
 export type { KeyPurpose } from './keys/signing-keys.js';
 
@@ -73,6 +78,8 @@ export { REPLAY_CACHE } from './store/replay-cache.js';
 export type { ReplayCache } from './store/replay-cache.js';
 export { SESSION_STORE } from './store/session-store.js';
 export type { SessionStore, SessionRecord, SessionGrant, SessionUse, SessionTouch } from './store/session-store.js';
+export { PUSHED_REQUEST_STORE } from './store/pushed-request-store.js';
+export type { PushedRequestStore, PushedRequest } from './store/pushed-request-store.js';
 export { STORE_HEALTH } from './store/store-health.js';
 export type { StoreHealth } from './store/store-health.js';
 export { StoreUnavailableError } from './store/store-errors.js';

@@ -34,7 +34,7 @@ describe('the public API', () => {
   it('exports each extension point: ports, decorators, issuers, verifier, errors, bcrypt helper', () => {
     for (const name of [
       'TokenGrant', 'USER_DIRECTORY', 'AUTHORIZATION_CODE_STORE', 'REFRESH_TOKEN_STORE', 'REVOCATION_STORE', 'ATTEMPT_COUNTER_STORE',
-      'REPLAY_CACHE', 'STORE_HEALTH', 'AccessTokenIssuer', 'UserTokenIssuer', 'IdTokenIssuer', 'AccessTokenVerifier', 'TokenSigner',
+      'REPLAY_CACHE', 'PUSHED_REQUEST_STORE', 'STORE_HEALTH', 'DpopProofVerifier', 'AccessTokenIssuer', 'UserTokenIssuer', 'IdTokenIssuer', 'AccessTokenVerifier', 'TokenSigner',
       'OAuthError', 'StoreUnavailableError', 'BcryptLimiter', 'Client', 'Clients', 'Scopes', 'TokenModule', 'createApp', 'prepareStartup',
     ]) expect(api).toHaveProperty(name);
   });

@@ -1,5 +1,6 @@
 import { MemoryAttemptCounterStore } from '../src/store/memory/memory-attempt-counter-store.js';
 import { MemoryAuthorizationCodeStore } from '../src/store/memory/memory-authorization-code-store.js';
+import { MemoryPushedRequestStore } from '../src/store/memory/memory-pushed-request-store.js';
 import { MemoryRefreshTokenStore } from '../src/store/memory/memory-refresh-token-store.js';
 import { MemoryReplayCache } from '../src/store/memory/memory-replay-cache.js';
 import { MemoryRevocationStore } from '../src/store/memory/memory-revocation-store.js';
@@ -18,6 +19,7 @@ describeStoreContract('memory', async () => {
     attempts: new MemoryAttemptCounterStore(options),
     replay: new MemoryReplayCache(options),
     sessions: new MemorySessionStore(options),
+    pushedRequests: new MemoryPushedRequestStore(options),
   };
   return {
     ...stores,

@@ -1,5 +1,6 @@
 import type { AttemptCounterStore, AttemptLeak } from '../src/store/attempt-counter-store.js';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from '../src/store/authorization-code-store.js';
+import type { PushedRequest, PushedRequestStore } from '../src/store/pushed-request-store.js';
 import type { RefreshTokenFamily, RefreshTokenStore } from '../src/store/refresh-token-store.js';
 import type { ReplayCache } from '../src/store/replay-cache.js';
 import type { RevocationStore } from '../src/store/revocation-store.js';
@@ -20,6 +21,7 @@ export interface StoresUnderTest {
   attempts: AttemptCounterStore;
   replay: ReplayCache;
   sessions: SessionStore;
+  pushedRequests: PushedRequestStore;
   health: StoreHealth;
   /** The stores' clock in ms since the epoch (what callers pass as `nowMs`). */
   now(): number;
@@ -535,6 +537,39 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
         touched.session.grants.push(grant('spa', 3));
         touched.session.userId = 'mallory';
         expect((await t.sessions.touch('s', LONG_TTL, now))?.session).toEqual(session(now, { grants: [grant('web-app', 1)] }));
+    describe('PushedRequestStore', () => {
+      it('answers the saved request once, to the client that pushed it', async () => {
+        await t.pushedRequests.save('par-hash', pushedRequest(), LONG_TTL);
+        expect(await t.pushedRequests.take('par-hash', 'web-app')).toEqual(pushedRequest());
+        expect(await t.pushedRequests.take('par-hash', 'web-app')).toBeUndefined();
+      });
+
+      it('answers undefined to another client and keeps the request for its own', async () => {
+        await t.pushedRequests.save('par-hash', pushedRequest(), LONG_TTL);
+        expect(await t.pushedRequests.take('par-hash', 'spa')).toBeUndefined();
+        expect(await t.pushedRequests.take('par-hash', 'web-app')).toEqual(pushedRequest());
+      });
+
+      it('answers undefined for an unknown request', async () => {
+        expect(await t.pushedRequests.take('never-saved', 'web-app')).toBeUndefined();
+      });
+
+      it('forgets a request once its TTL has passed', async () => {
+        await t.pushedRequests.save('par-hash', pushedRequest(), SHORT_TTL);
+        await t.advance(PAST_SHORT_TTL);
+        expect(await t.pushedRequests.take('par-hash', 'web-app')).toBeUndefined();
+      });
+
+      it('keeps parameters with any characters intact', async () => {
+        const odd = { clientId: 'odd:client %+é', parameters: { state: '{"a":"é\\u0000"}', 'x y': 'a&b=c', empty: '' } };
+        await t.pushedRequests.save('par-hash', odd, LONG_TTL);
+        expect(await t.pushedRequests.take('par-hash', 'odd:client %+é')).toEqual(odd);
+      });
+
+      it(`gives one request to exactly one of ${CONCURRENT} concurrent takes`, async () => {
+        await t.pushedRequests.save('par-hash', pushedRequest(), LONG_TTL);
+        const taken = await Promise.all(Array.from({ length: CONCURRENT }, () => t.pushedRequests.take('par-hash', 'web-app')));
+        expect(taken.filter((r) => r !== undefined)).toEqual([pushedRequest()]);
       });
     });
 
@@ -544,6 +579,13 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
       });
     });
   });
+}
+
+function pushedRequest(): PushedRequest {
+  return {
+    clientId: 'web-app',
+    parameters: { client_id: 'web-app', response_type: 'code', redirect_uri: 'https://app.test/callback', state: 's', scope: 'openid' },
+  };
 }
 
 function codeRecord(): AuthorizationCodeRecord {

@@ -8,6 +8,11 @@ export interface AuthorizationParameters {
   readonly repeated: readonly string[];
   /** Length of the raw query string, in characters. */
   readonly queryLength: number;
+  /**
+   * The parameters came through a pushed authorization request (RFC 9126): pushed to the PAR
+   * endpoint now, or taken from the store by their `request_uri`.
+   */
+  readonly pushed?: boolean;
 }
 
 /** An authorization request that passed every check: what a code, a pushed request or a session will be issued for. */
@@ -25,6 +30,8 @@ export interface AuthorizationRequest {
   readonly maxAge?: number;
   /** `id_token_hint`, unverified: whoever uses it verifies it. */
   readonly idTokenHint?: string;
+  /** RFC 9449 §10: the code may only be redeemed with a DPoP proof by this key (its thumbprint). */
+  readonly dpopJkt?: string;
 }
 
 /** Where an error of a trusted request is sent back to (RFC 6749 §4.1.2.1, RFC 9207). */

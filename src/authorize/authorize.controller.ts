@@ -14,12 +14,12 @@ import { SignInPage } from './sign-in/sign-in-page.js';
 import { HtmlPage } from '../common/route-catalogue.js';
 
 /**
- * `GET /api/oauth2/authorize`: the {@link AuthorizationPipeline} checks the request; then
- * {@link SingleSignOn} decides with the browser's session (`prompt`, `max_age`,
- * `id_token_hint`): a session that serves the request gets its code at once (`303` to the
- * redirect URI, no form); otherwise the accepted request is sealed into the sign-in form
- * (nothing is stored), bound to a CSRF cookie, and the sign-in page is rendered — or, for
- * `prompt=none`, an error redirect.
+ * `GET /api/oauth2/authorize`: the {@link AuthorizationPipeline} checks the request (or the one
+ * pushed under its `request_uri`, RFC 9126); then {@link SingleSignOn} decides with the browser's
+ * session (`prompt`, `max_age`, `id_token_hint`): a session that serves the request gets its code
+ * at once (`303` to the redirect URI, no form); otherwise the accepted request is sealed into the
+ * sign-in form (nothing is stored), bound to a CSRF cookie, and the sign-in page is rendered — or,
+ * for `prompt=none`, an error redirect.
  */
 @Controller('api/oauth2')
 @UseFilters(AuthorizeExceptionFilter)
@@ -36,7 +36,7 @@ export class AuthorizeController {
   @Get('authorize')
   @HtmlPage()
   async authorize(@Req() request: FastifyRequest & OutcomeRequest, @Res() reply: FastifyReply): Promise<void> {
-    const authorization = this.pipeline.validate(readAuthorizationParameters(request));
+    const authorization = this.pipeline.validate(await this.pipeline.resolvePushed(readAuthorizationParameters(request)));
     request.clientId = authorization.client.id;
     const answer = await this.singleSignOn.authorize(authorization, request);
     if (answer.kind === 'error') {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { PushedRequestsModule } from '../par/pushed-requests.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { SessionModule } from '../session/session.module.js';
 import { TokenModule } from '../token/token.module.js';
@@ -19,7 +20,7 @@ import { SignInService } from './sign-in/sign-in.service.js';
  * which are bound globally by StoreModule and UsersModule (replaceable by extension modules).
  */
 @Module({
-  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule, SessionModule],
+  imports: [ClientsModule, ScopesModule, KeysModule, TokenModule, SessionModule, PushedRequestsModule],
   controllers: [AuthorizeController, SignInController],
   providers: [AuthorizationPipeline, AuthorizationCodeIssuer, PendingSignIns, ProxyWarning, SignInPage, SignInThrottle, SignInService],
   exports: [AuthorizationPipeline, AuthorizationCodeIssuer],

@@ -358,6 +358,16 @@ describe('ClientRegistry', () => {
     it('works without any template', () => {
       expect(client(web(), { templates: { clients: {} } }).id).toBe('c');
     });
+
+    it('gives the DPoP and PAR requirements of a template to its clients, the client\'s own key winning (SPEC §5)', () => {
+      const strict = { clients: { default: { 'dpop-bound-access-tokens': true, 'require-pushed-authorization-requests': true } } };
+      const c = client(web(), { templates: strict });
+      expect([c.dpopBoundAccessTokens, c.requirePushedAuthorizationRequests]).toEqual([true, true]);
+      const relaxed = client(web({ 'dpop-bound-access-tokens': false }), { templates: strict });
+      expect([relaxed.dpopBoundAccessTokens, relaxed.requirePushedAuthorizationRequests]).toEqual([false, true]);
+      const plain = client(web());
+      expect([plain.dpopBoundAccessTokens, plain.requirePushedAuthorizationRequests]).toEqual([false, false]);
+    });
   });
 
   describe('redirect URI references', () => {

@@ -110,6 +110,8 @@ function buildClient(
     audience,
     uris,
     allowedOrigins: merged.allowedOrigins,
+    dpopBoundAccessTokens: merged.dpopBoundAccessTokens,
+    requirePushedAuthorizationRequests: merged.requirePushedAuthorizationRequests,
   });
 }
 

@@ -32,6 +32,10 @@ export interface ClientProperties {
   uris: Record<string, string>;
   /** Browser origins allowed besides the redirect URIs' origins (CORS); none when omitted. */
   allowedOrigins?: string[];
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
+  dpopBoundAccessTokens?: boolean;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`. */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** An immutable, validated client (SPEC §1). */
@@ -48,6 +52,8 @@ export class Client {
   readonly audience: Audience;
   readonly uris: Readonly<Record<string, string>>;
   readonly allowedOrigins: readonly string[];
+  readonly dpopBoundAccessTokens: boolean;
+  readonly requirePushedAuthorizationRequests: boolean;
 
   constructor(props: ClientProperties) {
     this.id = props.id;
@@ -62,6 +68,8 @@ export class Client {
     this.audience = props.audience;
     this.uris = Object.freeze({ ...props.uris });
     this.allowedOrigins = Object.freeze([...(props.allowedOrigins ?? [])]);
+    this.dpopBoundAccessTokens = props.dpopBoundAccessTokens ?? false;
+    this.requirePushedAuthorizationRequests = props.requirePushedAuthorizationRequests ?? false;
     Object.freeze(this);
   }
 

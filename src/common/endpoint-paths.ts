@@ -6,5 +6,6 @@ export const ENDPOINT_PATHS = {
   introspection: '/api/oauth2/introspect',
   userinfo: '/api/openid/userinfo',
   endSession: '/api/openid/logout',
+  pushedAuthorizationRequest: '/api/oauth2/par',
   jwks: '/.well-known/public.jwk',
 } as const;

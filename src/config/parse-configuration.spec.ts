@@ -104,6 +104,40 @@ describe('parseConfiguration', () => {
     ]));
   });
 
+  it('reads the DPoP and PAR settings (SPEC §5), off by default', () => {
+    const defaults = parse({ urls: { root: 'http://localhost:3000' } }).parsed!;
+    expect(defaults.token).toMatchObject({ dpopRequired: false, dpopNonce: false });
+    expect(defaults.authorization).toBeUndefined();
+    const { parsed, problems } = parse({
+      urls: { root: 'http://localhost:3000' },
+      token: { 'dpop-required': true, 'dpop-nonce': true },
+      authorization: { 'require-pushed-authorization-requests': true },
+      templates: { clients: { default: { 'dpop-bound-access-tokens': true } } },
+      clients: { web: { secret: 's', 'require-pushed-authorization-requests': true } },
+    });
+    expect(problems).toEqual([]);
+    expect(parsed!.token).toMatchObject({ dpopRequired: true, dpopNonce: true });
+    expect(parsed!.authorization!.requirePushedAuthorizationRequests).toBe(true);
+    expect(parsed!.clientTemplates.get('default')!.dpopBoundAccessTokens).toBe(true);
+    expect(parsed!.clients.get('web')!.requirePushedAuthorizationRequests).toBe(true);
+  });
+
+  it('names the key path of a DPoP or PAR setting that is not a boolean, or misspelt', () => {
+    const { problems } = parse({
+      urls: { root: 'http://localhost:3000' },
+      token: { 'dpop-required': 'yes', 'dpop-nonces': true },
+      authorization: { 'require-pushed-authorization-requests': 1 },
+      clients: { web: { secret: 's', 'dpop-bound-access-tokens': 'true', 'require-pushed-authorization-requests': 'no' } },
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'token.dpop-required: must be true or false',
+      'token.dpop-nonces: unknown key',
+      'authorization.require-pushed-authorization-requests: must be true or false',
+      'clients.web.dpop-bound-access-tokens: must be true or false',
+      'clients.web.require-pushed-authorization-requests: must be true or false',
+    ]));
+  });
+
   it('requires urls', () => {
     expect(parse({}).problems).toContain('urls: is required: a mapping with `root`, the public base URL and issuer');
   });

@@ -6,7 +6,7 @@ import { ConfigErrors, keyPath } from './config-errors.js';
 import { isPlainObject } from './config-files.js';
 import { parseDuration } from './duration.js';
 import {
-  AudienceConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, SessionConfig, StoreConfig, UrlsConfig, UserConfig,
+  AudienceConfig, AuthorizationConfig, ClientConfig, KeyConfig, RootConfig, ScopeConfig, SessionConfig, StoreConfig, UrlsConfig, UserConfig,
 } from './sympauthy-config.js';
 
 export interface TokenLifespans {
@@ -14,6 +14,12 @@ export interface TokenLifespans {
   refreshTokenMs: number;
   refreshTokenReuseGraceMs: number;
   authorizationCodeMs: number;
+}
+
+/** `token.*`: the lifespans, and whether DPoP proofs (RFC 9449) are required and carry server nonces. */
+export interface TokenSettings extends TokenLifespans {
+  dpopRequired: boolean;
+  dpopNonce: boolean;
 }
 
 /** The structurally valid configuration, before the registries apply the semantic rules. */
@@ -25,7 +31,8 @@ export interface ParsedConfiguration {
   clients: Map<string, ClientConfig>;
   users: Map<string, UserConfig>;
   keys: { accessToken: KeyConfig[]; idToken: KeyConfig[] };
-  token: TokenLifespans;
+  token: TokenSettings;
+  authorization: AuthorizationConfig | undefined;
   store: StoreConfig | undefined;
   session: SessionConfig | undefined;
 }
@@ -60,7 +67,10 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
       refreshTokenMs: parseDuration(root.token?.refreshToken?.lifespan) ?? DEFAULT_LIFESPANS.refreshTokenMs,
       refreshTokenReuseGraceMs: parseDuration(root.token?.refreshToken?.reuseGrace) ?? DEFAULT_LIFESPANS.refreshTokenReuseGraceMs,
       authorizationCodeMs: parseDuration(root.token?.authorizationCode?.lifespan) ?? DEFAULT_LIFESPANS.authorizationCodeMs,
+      dpopRequired: root.token?.dpopRequired ?? false,
+      dpopNonce: root.token?.dpopNonce ?? false,
     },
+    authorization: root.authorization,
     store: root.store,
     session: root.session,
   };

@@ -88,6 +88,15 @@ export class ClientConfig {
   @IsOptional() @IsArray({ message: 'must be a list of origins' })
   @IsOriginList()
   allowedOrigins?: string[];
+  /** RFC 9449 §5.2: every token request of this client must carry a DPoP proof. */
+  @Expose({ name: 'dpop-bound-access-tokens' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  dpopBoundAccessTokens?: boolean;
+
+  /** RFC 9126 §6: this client's authorization requests must come through PAR (a `request_uri`). */
+  @Expose({ name: 'require-pushed-authorization-requests' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 export class TemplatesConfig {
@@ -158,6 +167,24 @@ export class TokenConfig {
   @Expose({ name: 'authorization-code' })
   @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => LifespanConfig)
   authorizationCode?: LifespanConfig;
+
+  /** RFC 9449: every client must send a DPoP proof with its token requests (default false). */
+  @Expose({ name: 'dpop-required' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  dpopRequired?: boolean;
+
+  /** RFC 9449 §8: DPoP proofs must carry a nonce the server issued (`use_dpop_nonce`; default false). */
+  @Expose({ name: 'dpop-nonce' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  dpopNonce?: boolean;
+}
+
+/** `authorization.*`: the authorization endpoint. */
+export class AuthorizationConfig {
+  /** RFC 9126 §5: every client must push its authorization requests (default false). */
+  @Expose({ name: 'require-pushed-authorization-requests' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** `session.*`: single sign-on sessions (SPEC §6). */
@@ -281,6 +308,9 @@ export class RootConfig {
 
   @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => TokenConfig)
   token?: TokenConfig;
+
+  @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => AuthorizationConfig)
+  authorization?: AuthorizationConfig;
 
   @IsOptional() @IsObject({ message: 'must be a mapping' }) @ValidateNested() @Type(() => StoreConfig)
   store?: StoreConfig;

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PROMPT_VALUES } from '../authorize/checks/prompt.check.js';
 import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms.js';
 import { ActiveKeys } from '../keys/active-keys.js';
 import { ServerSettings } from '../live-config/configuration-snapshot.js';
 import { LiveConfiguration } from '../live-config/live-configuration.js';
+import { PushedRequestPolicy } from '../par/pushed-request-policy.js';
 import { Scopes } from '../scopes/scopes.js';
 import { GrantHandlerRegistry } from '../token/grant-handler-registry.js';
 
@@ -27,6 +29,7 @@ export class DiscoveryDocument {
     private readonly keys: ActiveKeys,
     private readonly scopes: Scopes,
     private readonly grants: GrantHandlerRegistry,
+    private readonly pushedRequests: PushedRequestPolicy,
   ) {
     // Derived on first use (after bootstrap, when every grant handler is registered), then again after each reload.
     this.documents = live.select(() => this.build());
@@ -63,6 +66,9 @@ export class DiscoveryDocument {
       prompt_values_supported: [...PROMPT_VALUES],
       authorization_response_iss_parameter_supported: true,
       access_token_signing_alg_values_supported: this.keys.algorithms('access-token'),
+      dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS,
+      pushed_authorization_request_endpoint: issuer + ENDPOINT_PATHS.pushedAuthorizationRequest,
+      require_pushed_authorization_requests: this.pushedRequests.requiredForAll,
     };
     return {
       oauth: JSON.stringify(common),

@@ -1,7 +1,8 @@
 import type { ClientRegistry } from '../clients/client-registry.js';
-import type { TokenLifespans } from '../config/parse-configuration.js';
+import type { TokenSettings } from '../config/parse-configuration.js';
 import type { StoreConfig, UserConfig } from '../config/sympauthy-config.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
+import type { AuthorizationSettings } from '../par/authorization-settings.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import type { SessionSettings } from '../session/session-settings.js';
 
@@ -49,9 +50,11 @@ export class ConfigurationSnapshot {
     readonly scopes: ScopeRegistry,
     readonly keys: SigningKeys,
     readonly users: ReadonlyMap<string, UserConfig>,
-    readonly tokens: Readonly<TokenLifespans>,
+    readonly tokens: Readonly<TokenSettings>,
     readonly store: StoreSettings,
     readonly session: SessionSettings,
+    /** `authorization.*` (pushed authorization requests). */
+    readonly authorization: AuthorizationSettings,
     /** Things that work but an operator should know (e.g. generated signing keys). */
     readonly warnings: readonly string[],
   ) {

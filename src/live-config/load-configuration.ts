@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG_FILE } from '../config/environment.js';
 import { parseConfiguration } from '../config/parse-configuration.js';
 import { expandReferences } from '../config/reference-expander.js';
 import { SigningKeys } from '../keys/signing-keys.js';
+import { buildAuthorizationSettings } from '../par/authorization-settings.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { buildSessionSettings } from '../session/session-settings.js';
 import { buildStoreSettings } from '../store/store-settings.js';
@@ -77,6 +78,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
     Object.freeze({ ...parsed.token }),
     store,
     session,
+    buildAuthorizationSettings(parsed.authorization),
     warnings,
   );
 }

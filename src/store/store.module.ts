@@ -6,11 +6,13 @@ import { AUTHORIZATION_CODE_STORE } from './authorization-code-store.js';
 import type { MemoryStoreOptions } from './memory/expiring-map.js';
 import { MemoryAttemptCounterStore } from './memory/memory-attempt-counter-store.js';
 import { MemoryAuthorizationCodeStore } from './memory/memory-authorization-code-store.js';
+import { MemoryPushedRequestStore } from './memory/memory-pushed-request-store.js';
 import { MemoryRefreshTokenStore } from './memory/memory-refresh-token-store.js';
 import { MemoryReplayCache } from './memory/memory-replay-cache.js';
 import { MemoryRevocationStore } from './memory/memory-revocation-store.js';
 import { MemorySessionStore } from './memory/memory-session-store.js';
 import { MemoryStoreHealth } from './memory/memory-store-health.js';
+import { PUSHED_REQUEST_STORE } from './pushed-request-store.js';
 import { REFRESH_TOKEN_STORE } from './refresh-token-store.js';
 import { redisStoreProviders } from './redis/redis-store.providers.js';
 import { redisStoreOptionsFromConfig } from './redis/redis-store-options.js';
@@ -22,6 +24,7 @@ import { STORE_HEALTH } from './store-health.js';
 /** Every port of the store, each bound by its own token. */
 export const STORE_PORTS: readonly InjectionToken[] = [
   AUTHORIZATION_CODE_STORE, REFRESH_TOKEN_STORE, REVOCATION_STORE, ATTEMPT_COUNTER_STORE, REPLAY_CACHE, SESSION_STORE, STORE_HEALTH,
+  AUTHORIZATION_CODE_STORE, REFRESH_TOKEN_STORE, REVOCATION_STORE, ATTEMPT_COUNTER_STORE, REPLAY_CACHE, PUSHED_REQUEST_STORE, STORE_HEALTH,
 ];
 
 /**
@@ -63,6 +66,7 @@ export function memoryStoreProviders(options: MemoryStoreOptions = {}): PortProv
     { provide: ATTEMPT_COUNTER_STORE, useFactory: () => new MemoryAttemptCounterStore(options) },
     { provide: REPLAY_CACHE, useFactory: () => new MemoryReplayCache(options) },
     { provide: SESSION_STORE, useFactory: () => new MemorySessionStore(options) },
+    { provide: PUSHED_REQUEST_STORE, useFactory: () => new MemoryPushedRequestStore(options) },
     { provide: STORE_HEALTH, useFactory: () => new MemoryStoreHealth() },
   ];
 }

@@ -13,6 +13,8 @@ export interface AccessTokenRequest {
   scopes: readonly string[];
   /** Extra private claims (e.g. the grant id `gid` a user's access token belongs to). */
   extra?: Record<string, unknown>;
+  /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
+  dpopJkt?: string;
 }
 
 export interface IssuedAccessToken {
@@ -49,6 +51,7 @@ export class AccessTokenIssuer {
       jti,
       scope: request.scopes.join(' '),
     };
+    if (request.dpopJkt !== undefined) claims.cnf = { jkt: request.dpopJkt };
     return { token: await this.signer.sign('access-token', claims, 'at+jwt'), jti, expiresIn: lifespan, expiresAt: exp, claims };
   }
 }

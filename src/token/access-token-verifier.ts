@@ -15,6 +15,8 @@ export interface AccessTokenClaims {
   jti: string;
   scope: string;
   gid?: string;
+  /** RFC 9449 §6.1: a DPoP-bound token names its key's thumbprint. */
+  cnf?: { jkt: string };
   [claim: string]: unknown;
 }
 
@@ -39,6 +41,7 @@ export class AccessTokenVerifier {
     const claims = this.signer.verify(token, 'access-token', 'at+jwt') as AccessTokenClaims | undefined;
     if (!claims || claims.iss !== this.server.issuer || typeof claims.jti !== 'string' || typeof claims.client_id !== 'string') return undefined;
     if (claims.gid !== undefined && typeof claims.gid !== 'string') return undefined;
+    if (claims.cnf !== undefined && typeof claims.cnf?.jkt !== 'string') return undefined;
     if (!this.clients.find(claims.client_id)) return undefined;
     return claims;
   }

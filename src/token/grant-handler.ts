@@ -20,6 +20,16 @@ export interface GrantRequest {
   authenticated: AuthenticatedClient;
   /** The parsed form parameters (no repeats, valid UTF-8; the `requiredParameters` are present). */
   params: FormBody;
+  /**
+   * The request's DPoP proof (RFC 9449), already verified: the access token issued must be bound
+   * to its key (`cnf.jkt`, `token_type: DPoP`). Absent when the request carried none.
+   */
+  dpop?: DpopBinding;
+}
+
+/** The key a verified DPoP proof was signed with: its RFC 7638 thumbprint. */
+export interface DpopBinding {
+  jkt: string;
 }
 
 /** What a grant handler that authenticates its clients itself receives. */

@@ -1,10 +1,11 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { CurrentClient } from '../clients/client-auth.guard.js';
-import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
 import { NoStore } from '../common/no-store.interceptor.js';
 import { OAuthError } from '../common/oauth-error.js';
+import { DpopTokenRequestGuard } from '../dpop/dpop-proof.guard.js';
+import type { DpopRequest } from '../dpop/dpop-proof.guard.js';
 import { GrantHandlerRegistry } from './grant-handler-registry.js';
 import { TokenResponse } from './grant-handler.js';
 import { TokenRequestGuard } from './token-request.guard.js';
@@ -14,6 +15,8 @@ import { TokenRequestGuard } from './token-request.guard.js';
  * grant → `unsupported_grant_type`; client authentication → `invalid_client` (TokenRequestGuard);
  * grant not allowed for the client → `unauthorized_client`; a parameter the grant declares
  * required is missing → `invalid_request`; then the grant handler registered for `grant_type`.
+ * A `DPoP` header is checked once the client is authenticated (DpopTokenRequestGuard:
+ * `invalid_dpop_proof`) and handed to the grant, which binds the access token to its key.
  */
 @Controller('api/oauth2')
 @NoStore()
@@ -22,9 +25,9 @@ export class TokenController {
 
   @Post('token')
   @HttpCode(200)
-  @UseGuards(TokenRequestGuard)
+  @UseGuards(TokenRequestGuard, DpopTokenRequestGuard)
   async token(
-    @Req() request: ClientAuthenticatedRequest,
+    @Req() request: DpopRequest,
     @CurrentClient() authenticated: AuthenticatedClient,
   ): Promise<TokenResponse> {
     const params = request.body as FormBody;
@@ -35,6 +38,6 @@ export class TokenController {
     }
     const missing = handler.requiredParameters?.find((name) => !params.get(name));
     if (missing !== undefined) throw OAuthError.invalidRequest(`${missing} is required`);
-    return handler.handle({ authenticated, params });
+    return handler.handle({ authenticated, params, dpop: request.dpop });
   }
 }

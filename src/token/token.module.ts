@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ClientsModule } from '../clients/clients.module.js';
+import { DpopModule } from '../dpop/dpop.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { AccessTokenIssuer } from './access-token-issuer.js';
@@ -24,7 +25,7 @@ import { UserTokenIssuer } from './user-token-issuer.js';
  * globally.
  */
 @Module({
-  imports: [DiscoveryModule, ClientsModule, KeysModule, ScopesModule],
+  imports: [DiscoveryModule, ClientsModule, KeysModule, ScopesModule, DpopModule],
   controllers: [TokenController, IntrospectionController, RevocationController],
   providers: [
     TokenPolicy, GrantHandlerRegistry, TokenRequestGuard, AccessTokenIssuer, AccessTokenVerifier, IdTokenIssuer, UserTokenIssuer,
@@ -32,7 +33,7 @@ import { UserTokenIssuer } from './user-token-issuer.js';
   ],
   exports: [
     TokenPolicy, AccessTokenIssuer, AccessTokenVerifier, IdTokenIssuer, UserTokenIssuer, GrantHandlerRegistry,
-    ClientsModule, KeysModule, ScopesModule,
+    ClientsModule, KeysModule, ScopesModule, DpopModule,
   ],
 })
 export class TokenModule {}

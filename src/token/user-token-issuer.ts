@@ -15,6 +15,8 @@ export interface UserTokenRequest {
   grantId: string;
   nonce?: string;
   refreshToken?: string;
+  /** RFC 9449: bind the access token to this DPoP key (`cnf.jkt`, `token_type: DPoP`). */
+  dpopJkt?: string;
 }
 
 /**
@@ -38,8 +40,12 @@ export class UserTokenIssuer {
     if (this.clients.find(request.user.id)) {
       throw OAuthError.invalidGrant('the user cannot be identified: its id is also a client id');
     }
-    const access = await this.accessTokens.issue({ client: request.client, subject: request.user.id, scopes: request.scopes, extra: { gid: request.grantId } });
-    const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: request.scopes.join(' ') };
+    const access = await this.accessTokens.issue({
+      client: request.client, subject: request.user.id, scopes: request.scopes, extra: { gid: request.grantId }, dpopJkt: request.dpopJkt,
+    });
+    const response: TokenResponse = {
+      access_token: access.token, token_type: request.dpopJkt === undefined ? 'Bearer' : 'DPoP', expires_in: access.expiresIn, scope: request.scopes.join(' '),
+    };
     if (request.refreshToken !== undefined) response.refresh_token = request.refreshToken;
     if (request.scopes.includes('openid')) {
       response.id_token = await this.idTokens.issue({

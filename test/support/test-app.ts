@@ -42,6 +42,12 @@ export function baseConfig(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
+/** {@link baseConfig} with `clients` added to its three clients. */
+export function baseConfigWithClients(clients: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const base = baseConfig(overrides);
+  return { ...base, clients: { ...(base.clients as Record<string, unknown>), ...clients } };
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   configuration: ConfigurationSnapshot;

@@ -19,6 +19,8 @@ export interface PendingSignIn {
   nonce?: string;
   /** The name of the user whose session the browser had when the form opened (shown with "Not you?"). */
   signedInAs?: string;
+  /** RFC 9449 §10: the DPoP key the code will be bound to. */
+  dpopJkt?: string;
   /** SHA-256 of the CSRF token of the browser that opened the form. */
   csrfHash: string;
   /** ms since the epoch */
@@ -65,6 +67,7 @@ export class PendingSignIns {
       scopes: [...request.scopes],
       nonce: request.nonce,
       signedInAs,
+      dpopJkt: request.dpopJkt,
       csrfHash: tokenHash(csrfToken),
       expiresAt: nowMs + PENDING_SIGN_IN_TTL_MS,
     };

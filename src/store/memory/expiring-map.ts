@@ -8,6 +8,9 @@ export class StoreCapacityError extends StoreUnavailableError {
   }
 }
 
+/** How often a full map looks for expired entries to make room (the periodic sweep runs besides). */
+const FULL_SWEEP_INTERVAL_MS = 1_000;
+
 /** What a full map does with a new key: refuse it, or forget the least recently written entry. */
 export type WhenFull = 'refuse' | 'evict-oldest';
 
@@ -23,6 +26,8 @@ interface Expiring<V> {
  */
 export class ExpiringMap<V> {
   private readonly entries = new Map<string, Expiring<V>>();
+  /** When a full map last swept itself (ms): a full map sweeps at most once per {@link FULL_SWEEP_INTERVAL_MS}. */
+  private lastFullSweep = -Infinity;
 
   constructor(
     readonly kind: string,
@@ -46,7 +51,12 @@ export class ExpiringMap<V> {
   set(key: string, value: V, expiresAt: number): void {
     const existed = this.entries.delete(key);
     if (!existed && this.entries.size >= this.capacity) {
-      this.sweep();
+      // A sweep walks every entry: while the map stays full, not on every write.
+      const now = this.now();
+      if (now - this.lastFullSweep >= FULL_SWEEP_INTERVAL_MS) {
+        this.lastFullSweep = now;
+        this.sweep();
+      }
       if (this.entries.size >= this.capacity) {
         if (this.whenFull === 'refuse') throw new StoreCapacityError(this.kind, this.capacity);
         const oldest = this.entries.keys().next();

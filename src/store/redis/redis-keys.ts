@@ -22,6 +22,8 @@ export const redisKeys = {
   session: (idHash: string) => `session:${idHash}`,
   /** A remembered id of the replay cache. */
   replay: (id: string) => `replay:${id}`,
+  /** A pushed authorization request (by the hash of its request_uri). */
+  pushedRequest: (id: string) => `par:${id}`,
 } as const;
 
 /** A TTL in whole milliseconds for PX/PEXPIRE; rejects what is not a positive number. */

@@ -183,6 +183,18 @@ redis.call('DEL', KEYS[1])
 return s
 `;
 
+/**
+ * KEYS[1] the pushed request; ARGV[1] the client taking it. The value is
+ * `{"clientId":…,"parameters":…}`. Deletes it and returns it when that client pushed it; else nil.
+ */
+const TAKE_PUSHED_REQUEST = `
+local stored = redis.call('GET', KEYS[1])
+if not stored then return false end
+if cjson.decode(stored).clientId ~= ARGV[1] then return false end
+redis.call('DEL', KEYS[1])
+return stored
+`;
+
 /** The scripts, as ioredis `scripts` options: each becomes a command of the client. */
 export const STORE_SCRIPTS = {
   redeemCode: { numberOfKeys: 1, lua: REDEEM_CODE },
@@ -195,6 +207,7 @@ export const STORE_SCRIPTS = {
   createSession: { numberOfKeys: 1, lua: CREATE_SESSION },
   touchSession: { numberOfKeys: 1, lua: TOUCH_SESSION },
   endSession: { numberOfKeys: 1, lua: END_SESSION },
+  takePushedRequest: { numberOfKeys: 1, lua: TAKE_PUSHED_REQUEST },
 } as const;
 
 type Arg = string | number;
@@ -211,4 +224,5 @@ export interface StoreScriptCommands {
   createSession(key: string, ttlMs: number, sessionId: string, userId: string, authTime: Arg, expiresAt: Arg, grants: string): Promise<number>;
   touchSession(key: string, idleMs: number, nowMs: Arg, ...use: Arg[]): Promise<[string, string, string, string, string, number] | null>;
   endSession(key: string): Promise<[string, string, string, string, string] | null>;
+  takePushedRequest(key: string, clientId: string): Promise<string | null>;
 }

@@ -2,6 +2,7 @@ import type { InjectionToken, Provider } from '@nestjs/common';
 import { ATTEMPT_COUNTER_STORE } from '../attempt-counter-store.js';
 import { AUTHORIZATION_CODE_STORE } from '../authorization-code-store.js';
 import { REFRESH_TOKEN_STORE } from '../refresh-token-store.js';
+import { PUSHED_REQUEST_STORE } from '../pushed-request-store.js';
 import { REPLAY_CACHE } from '../replay-cache.js';
 import { REVOCATION_STORE } from '../revocation-store.js';
 import { SESSION_STORE } from '../session-store.js';
@@ -9,6 +10,7 @@ import { STORE_HEALTH, type StoreHealth } from '../store-health.js';
 import { RedisAttemptCounterStore } from './redis-attempt-counter-store.js';
 import { RedisAuthorizationCodeStore } from './redis-authorization-code-store.js';
 import { RedisConnection } from './redis-connection.js';
+import { RedisPushedRequestStore } from './redis-pushed-request-store.js';
 import { RedisRefreshTokenStore } from './redis-refresh-token-store.js';
 import { RedisReplayCache } from './redis-replay-cache.js';
 import { RedisRevocationStore } from './redis-revocation-store.js';
@@ -24,6 +26,7 @@ export interface RedisStores {
   attempts: RedisAttemptCounterStore;
   replay: RedisReplayCache;
   sessions: RedisSessionStore;
+  pushedRequests: RedisPushedRequestStore;
   health: StoreHealth;
 }
 
@@ -37,6 +40,7 @@ export function createRedisStores(connection: RedisConnection): RedisStores {
     attempts: new RedisAttemptCounterStore(connection),
     replay: new RedisReplayCache(connection),
     sessions: new RedisSessionStore(connection),
+    pushedRequests: new RedisPushedRequestStore(connection),
     health: { ping: () => connection.ping() },
   };
 }
@@ -52,6 +56,7 @@ const PORTS: readonly (readonly [symbol, keyof Omit<RedisStores, 'connection'>])
   [ATTEMPT_COUNTER_STORE, 'attempts'],
   [REPLAY_CACHE, 'replay'],
   [SESSION_STORE, 'sessions'],
+  [PUSHED_REQUEST_STORE, 'pushedRequests'],
   [STORE_HEALTH, 'health'],
 ];
 

@@ -11,7 +11,7 @@ import type { RevocationStore } from '../../store/revocation-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { authorizationCodeGrant, codeBinding, s256Challenge } from '../authorization-code.js';
-import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
+import { DpopBinding, GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
 import { mintRefreshToken } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
@@ -26,6 +26,11 @@ const ALREADY_USED = 'the authorization code was already used; the tokens issued
  * the authorization request and a verifier matching the stored challenge, spends it (anyone else
  * holding the code cannot void it for its owner). A second redemption fails with `invalid_grant`
  * and revokes everything the first one produced, for as long as those tokens live.
+ *
+ * DPoP (RFC 9449): with a proof, the request also vouches for the binding that names the proof's
+ * key, so a code issued for a `dpop_jkt` is redeemed only with a proof by that key (§10); the
+ * access token is bound to the proof's key, and so is the refresh-token family of a public
+ * client (§5).
  */
 @Injectable()
 @TokenGrant('authorization_code')
@@ -45,7 +50,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     return client.allowsGrant('authorization_code');
   }
 
-  async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
+  async handle({ authenticated, params, dpop }: GrantRequest): Promise<TokenResponse> {
     const client = authenticated.client;
     const code = params.get('code');
     const redirectUri = params.get('redirect_uri');
@@ -57,11 +62,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
     const grantId = authorizationCodeGrant(code);
     if (grantId === undefined) throw OAuthError.invalidGrant('the authorization code is invalid or expired');
-    const binding = codeBinding(client.id, redirectUri, s256Challenge(verifier));
+    const challenge = s256Challenge(verifier);
+    const bindings = [codeBinding(client.id, redirectUri, challenge)];
+    if (dpop) bindings.push(codeBinding(client.id, redirectUri, challenge, dpop.jkt));
     // Whether the grant was revoked before this redemption (a logout revoking its session's
     // tokens) is asked in the same batch as the code is spent.
     const [redemption, revokedBefore] = await Promise.all([
-      this.codes.redeem(tokenHash(code), [binding], this.policy.spentCodeTtlMs),
+      this.codes.redeem(tokenHash(code), bindings, this.policy.spentCodeTtlMs),
       this.revocations.isGrantRevoked(grantId),
     ]);
     if (redemption.outcome === 'redeemed' && (revokedBefore || redemption.record.grantId !== grantId)) {
@@ -76,13 +83,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
         if (redemption.spent.clientId === client.id) await this.revokeWhatTheCodeProduced(redemption.spent);
         throw OAuthError.invalidGrant(ALREADY_USED);
       case 'mismatch':
-        throw OAuthError.invalidGrant(mismatchReason(redemption.record, client.id, redirectUri));
+        throw OAuthError.invalidGrant(mismatchReason(redemption.record, client.id, redirectUri, challenge));
       case 'redeemed':
-        return this.issueTokens(client, redemption.record);
+        return this.issueTokens(client, redemption.record, dpop);
     }
   }
 
-  private async issueTokens(client: Client, record: AuthorizationCodeRecord): Promise<TokenResponse> {
+  private async issueTokens(client: Client, record: AuthorizationCodeRecord, dpop: DpopBinding | undefined): Promise<TokenResponse> {
     const user = await this.users.findById(record.userId);
     if (!user) throw OAuthError.invalidGrant('the user no longer exists');
 
@@ -92,6 +99,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
       await this.families.create({
         familyId: record.familyId, grantId: record.grantId, clientId: client.id, userId: user.id, scopes: record.scopes,
         authTime: record.authTime, currentHash: minted.hash, rotatedAt: Date.now(), revoked: false, sessionId: record.sessionId,
+        // RFC 9449 §5: a public client's refresh tokens are bound to its DPoP key.
+        ...(client.isPublic && dpop ? { dpopJkt: dpop.jkt } : {}),
       }, this.policy.refreshTokenTtlMs);
       // A replay racing this redemption (at this replica or another) revokes the grant, then
       // the family: if it revoked the grant before this check, the family may have been created
@@ -103,7 +112,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       refreshToken = minted.token;
     }
     return this.tokens.issue({
-      client, user, scopes: record.scopes, authTime: record.authTime, grantId: record.grantId, nonce: record.nonce, refreshToken,
+      client, user, scopes: record.scopes, authTime: record.authTime, grantId: record.grantId, nonce: record.nonce, refreshToken, dpopJkt: dpop?.jkt,
     });
   }
 
@@ -116,8 +125,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
 }
 
 /** Which check a live code failed, for the error description (the code stays valid). */
-function mismatchReason(record: AuthorizationCodeRecord, clientId: string, redirectUri: string): string {
+function mismatchReason(record: AuthorizationCodeRecord, clientId: string, redirectUri: string, challenge: string): string {
   if (record.clientId !== clientId) return 'the authorization code was issued to another client';
   if (record.redirectUri !== redirectUri) return 'redirect_uri does not match the authorization request';
-  return 'code_verifier does not match the code_challenge';
+  if (record.codeChallenge !== challenge) return 'code_verifier does not match the code_challenge';
+  return 'the authorization code is bound to a DPoP key (dpop_jkt): redeem it with a DPoP proof signed by that key';
 }

@@ -20,10 +20,10 @@ export class ClientCredentialsGrant implements GrantHandler {
     return client.isConfidential && client.allowsGrant('client_credentials');
   }
 
-  async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
+  async handle({ authenticated, params, dpop }: GrantRequest): Promise<TokenResponse> {
     const client = authenticated.client;
     const scopes = this.scopes.grant(client, params.get('scope'));
-    const token = await this.accessTokens.issue({ client, subject: client.id, scopes });
-    return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn, scope: scopes.join(' ') };
+    const token = await this.accessTokens.issue({ client, subject: client.id, scopes, dpopJkt: dpop?.jkt });
+    return { access_token: token.token, token_type: dpop ? 'DPoP' : 'Bearer', expires_in: token.expiresIn, scope: scopes.join(' ') };
   }
 }

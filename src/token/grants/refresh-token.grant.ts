@@ -25,6 +25,9 @@ const MAX_ROTATION_ATTEMPTS = 3;
  * whole family and its grant (reuse detection). The rotation itself is a compare-and-set on the
  * family's current token, so of concurrent refreshes with one token exactly one rotates; the
  * others then hold a rotated token and are treated as reuse. Scope may be narrowed, never widened.
+ * A family bound to a DPoP key (a public client's, RFC 9449 §5) is refreshed only with a proof by
+ * that key; anything else is refused before the family is touched (a thief holding the refresh
+ * token without the key can neither use it nor trigger reuse detection).
  */
 @Injectable()
 @TokenGrant('refresh_token')
@@ -43,7 +46,7 @@ export class RefreshTokenGrant implements GrantHandler {
     return client.allowsGrant('refresh_token');
   }
 
-  async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
+  async handle({ authenticated, params, dpop }: GrantRequest): Promise<TokenResponse> {
     const client = authenticated.client;
     const presented = params.get('refresh_token');
     if (!presented) throw OAuthError.invalidRequest('refresh_token is required');
@@ -52,6 +55,9 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!family || family.revoked) throw OAuthError.invalidGrant(INVALID);
     // Another client's token is refused without touching the family.
     if (family.clientId !== client.id) throw OAuthError.invalidGrant('the refresh token was issued to another client');
+    if (family.dpopJkt !== undefined && family.dpopJkt !== dpop?.jkt) {
+      throw OAuthError.invalidGrant('the refresh token is bound to a DPoP key: refresh it with a DPoP proof signed by that key');
+    }
 
     const presentedHash = tokenHash(presented);
     const scopes = this.narrowedScopes(family, presentedHash, params.get('scope'));
@@ -72,7 +78,7 @@ export class RefreshTokenGrant implements GrantHandler {
       await this.revokeFamily(family);
       throw OAuthError.invalidGrant('the user no longer exists');
     }
-    return this.tokens.issue({ client, user, scopes, authTime: family.authTime, grantId: family.grantId, refreshToken: next.token });
+    return this.tokens.issue({ client, user, scopes, authTime: family.authTime, grantId: family.grantId, refreshToken: next.token, dpopJkt: dpop?.jkt });
   }
 
   /**

@@ -16,7 +16,9 @@ const INACTIVE = Object.freeze({ active: false });
 
 /**
  * `POST /api/oauth2/introspect` (RFC 7662), for the client the token was issued to: another
- * client's token, an unknown, expired or revoked one, all answer `{"active": false}`.
+ * client's token, an unknown, expired or revoked one, all answer `{"active": false}`. A DPoP-bound
+ * token (RFC 9449 §6.2) answers `token_type: DPoP` and its key's thumbprint as `cnf.jkt`; so does
+ * a bound refresh token (`cnf` only).
  */
 @Controller('api/oauth2')
 @NoStore()
@@ -43,14 +45,16 @@ export class IntrospectionController {
       return {
         active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: family.scopes.join(' '),
         iat, exp: iat + Math.floor(this.policy.refreshTokenTtlMs / 1000),
+        ...(family.dpopJkt === undefined ? {} : { cnf: { jkt: family.dpopJkt } }),
       };
     }
 
     const claims = await this.accessTokens.verifyActive(token);
     if (!claims || claims.client_id !== clientId) return INACTIVE;
     return {
-      active: true, token_type: 'Bearer', client_id: claims.client_id, sub: claims.sub, scope: claims.scope,
+      active: true, token_type: claims.cnf ? 'DPoP' : 'Bearer', client_id: claims.client_id, sub: claims.sub, scope: claims.scope,
       aud: claims.aud, iss: claims.iss, iat: claims.iat, exp: claims.exp, jti: claims.jti,
+      ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
     };
   }
 }
