@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { obtainCode } from './support/browser-flow.js';
+import { obtainCode, pkcePair } from './support/browser-flow.js';
 import { TestApp, baseConfig, startTestApp } from './support/test-app.js';
 import { SPA, TokenSet, WEB_APP, WEB_APP_CALLBACK, exchangeCode, introspect, postAsClient, revoke } from './support/token-endpoint.js';
 
@@ -32,7 +32,7 @@ describe('CORS', () => {
   function expectReadableBy(res: request.Response, origin: string): void {
     expect(res.headers['access-control-allow-origin']).toBe(origin);
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-    expect(res.headers['access-control-expose-headers']).toBe('WWW-Authenticate');
+    expect(res.headers['access-control-expose-headers']).toBe('WWW-Authenticate, DPoP-Nonce');
     expect(res.headers.vary).toMatch(/\bOrigin\b/);
   }
 
@@ -64,6 +64,7 @@ describe('CORS', () => {
   describe('preflight of the client endpoints', () => {
     it.each([
       ['/api/oauth2/token', 'POST', 'POST'],
+      ['/api/oauth2/par', 'POST', 'POST'],
       ['/api/oauth2/revoke', 'POST', 'POST'],
       ['/api/oauth2/introspect', 'POST', 'POST'],
       ['/api/openid/userinfo', 'GET', 'GET, POST'],
@@ -73,7 +74,7 @@ describe('CORS', () => {
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
       expect(res.headers['access-control-allow-methods']).toBe(methods);
-      expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+      expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, DPoP');
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
       expect(res.headers.vary).toBe('Origin');
@@ -127,6 +128,27 @@ describe('CORS', () => {
       const revoked = await revoke(t, access, SPA).set('origin', SPA_ORIGIN);
       expect(revoked.status).toBe(200);
       expectReadableBy(revoked, SPA_ORIGIN);
+    });
+
+    it('a public SPA pushes its authorization request (PAR) from its origin, and another origin is refused', async () => {
+      const params = {
+        client_id: 'spa', response_type: 'code', redirect_uri: SPA_CALLBACK, state: 's', scope: 'openid',
+        code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+      };
+      const pushed = await request(t.server).post('/api/oauth2/par').type('form').send(params).set('origin', SPA_ORIGIN);
+      expect(pushed.status).toBe(201);
+      expect(pushed.body.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+      expectReadableBy(pushed, SPA_ORIGIN);
+      const foreign = await request(t.server).post('/api/oauth2/par').type('form').send(params).set('origin', 'https://evil.test');
+      expect(foreign.status).toBe(400);
+      expectNoCors(foreign);
+    });
+
+    it('lets the client page read the UserInfo answer to a DPoP-scheme token too (the client is the token owner)', async () => {
+      const tokens = await spaTokens();
+      const info = await request(t.server).get('/api/openid/userinfo').set('authorization', `DPoP ${tokens.access_token}`).set('origin', SPA_ORIGIN);
+      expect(info.status).toBe(401); // not a DPoP-bound token, and no proof: refused, but readable by its client's page
+      expectReadableBy(info, SPA_ORIGIN);
     });
 
     it('lets the client page read its errors: invalid_grant, and the 401 of a revoked token with its challenge', async () => {

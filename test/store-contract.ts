@@ -537,6 +537,9 @@ export function describeStoreContract(name: string, createStores: StoresFactory)
         touched.session.grants.push(grant('spa', 3));
         touched.session.userId = 'mallory';
         expect((await t.sessions.touch('s', LONG_TTL, now))?.session).toEqual(session(now, { grants: [grant('web-app', 1)] }));
+      });
+    });
+
     describe('PushedRequestStore', () => {
       it('answers the saved request once, to the client that pushed it', async () => {
         await t.pushedRequests.save('par-hash', pushedRequest(), LONG_TTL);

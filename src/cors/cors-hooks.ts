@@ -13,22 +13,23 @@ export const PUBLIC_CORS_PATHS: readonly string[] = [
 /** Read only by the pages of the client named in the request; the methods each one serves. */
 export const CLIENT_CORS_PATHS: Readonly<Record<string, readonly string[]>> = {
   [ENDPOINT_PATHS.token]: ['POST'],
+  [ENDPOINT_PATHS.pushedAuthorizationRequest]: ['POST'],
   [ENDPOINT_PATHS.revocation]: ['POST'],
   [ENDPOINT_PATHS.introspection]: ['POST'],
   [ENDPOINT_PATHS.userinfo]: ['GET', 'POST'],
 };
 
-/** Request headers a client page may send: client authentication, bearer token, body type. */
-const CLIENT_ALLOWED_HEADERS = 'Authorization, Content-Type';
-/** Response headers a client page may read besides the safelisted ones (the Bearer/Basic challenge). */
-const CLIENT_EXPOSED_HEADERS = 'WWW-Authenticate';
+/** Request headers a client page may send: client authentication, bearer token, body type, DPoP proof. */
+const CLIENT_ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP';
+/** Response headers a client page may read besides the safelisted ones: the challenge, a DPoP nonce. */
+const CLIENT_EXPOSED_HEADERS = 'WWW-Authenticate, DPoP-Nonce';
 /** Seconds a browser may cache a preflight answer (Chromium caps it at 7200). */
 const PREFLIGHT_MAX_AGE = '600';
 
 type CorsRequest = FastifyRequest & { corsAllowedOrigin?: string };
 
 /**
- * CORS for a browser application (SPEC's public SPA), by hand rather than with `@fastify/cors`:
+ * CORS for a browser application (a public SPA), by hand rather than with `@fastify/cors`:
  * the decision for an actual request depends on the client it names — read from the parsed body
  * or the bearer token, so after body parsing — and a request from an origin that client does not
  * allow is refused before any handler runs; a delegate per request in `@fastify/cors` gives

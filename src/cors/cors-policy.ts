@@ -97,12 +97,12 @@ export class CorsPolicy {
   }
 
   /**
-   * The client a UserInfo request's access token was issued to. The signature and issuer are
+   * The client a UserInfo request's access token (Bearer or DPoP scheme) was issued to. The signature and issuer are
    * checked, the expiry and revocation are not: the page of that client must be able to read
    * the `invalid_token` answer to know it should refresh.
    */
   clientOfBearerRequest(authorization: string | undefined, body: unknown): string | undefined {
-    const fromHeader = authorization === undefined ? undefined : /^Bearer +(\S{1,8192})$/i.exec(authorization)?.[1];
+    const fromHeader = authorization === undefined ? undefined : /^(?:Bearer|DPoP) +(\S{1,8192})$/i.exec(authorization)?.[1];
     const token = fromHeader ?? (body instanceof FormBody && !body.problem ? body.get('access_token') : undefined);
     if (token === undefined || token.length > 8192) return undefined;
     const claims = this.signer.verify(token, 'access-token', 'at+jwt', Number.NEGATIVE_INFINITY);
