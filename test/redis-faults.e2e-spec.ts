@@ -102,7 +102,7 @@ describe('a server whose Redis fails', () => {
     const started = Date.now();
     const [refreshed, code] = await Promise.all([
       refresh(t, tokens.refresh_token, WEB_APP),
-      tokenRequest(t, { grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: WEB_APP_CALLBACK, code_verifier: 'v'.repeat(43) }, WEB_APP),
+      tokenRequest(t, { grant_type: 'authorization_code', code: `${'g'.repeat(22)}.${'c'.repeat(43)}` /* well formed, unknown: the store is asked */, redirect_uri: WEB_APP_CALLBACK, code_verifier: 'v'.repeat(43) }, WEB_APP),
     ]);
     expectTemporarilyUnavailable(refreshed);
     expectTemporarilyUnavailable(code);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ATTEMPT_COUNTER_STORE, type AttemptCounterStore } from '../src/store/attempt-counter-store.js';
 import { AUTHORIZATION_CODE_STORE, type AuthorizationCodeStore } from '../src/store/authorization-code-store.js';
 import { RedisConnection } from '../src/store/redis/redis-connection.js';
-import { REDIS_STORE_TOKENS, redisStoreProviders } from '../src/store/redis/redis-store.providers.js';
+import { REDIS_CONNECTION, REDIS_STORE_TOKENS, redisStoreProviders } from '../src/store/redis/redis-store.providers.js';
 import { REPLAY_CACHE, type ReplayCache } from '../src/store/replay-cache.js';
 import { STORE_HEALTH, type StoreHealth } from '../src/store/store-health.js';
 import { StoreUnavailableError } from '../src/store/store-errors.js';
@@ -113,7 +113,7 @@ describe('Redis store keys', () => {
       exports: [...REDIS_STORE_TOKENS],
     }).setLogger(silentLogger as never).compile();
     const app = await moduleRef.init();
-    const connection = app.get(RedisConnection);
+    const connection = app.get<RedisConnection>(REDIS_CONNECTION);
     await waitFor(() => app.get<StoreHealth>(STORE_HEALTH).ping());
     expect(await app.get<ReplayCache>(REPLAY_CACHE).rememberOnce('id', 1_000)).toBe(true);
     await app.get<AuthorizationCodeStore>(AUTHORIZATION_CODE_STORE).save('h', record, 1_000);

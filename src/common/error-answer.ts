@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_SECURITY_HEADERS, renderErrorPage } from '../authorize/sign-in/html-page.js';
 import { FormBody } from './form-body.js';
-import { NO_STORE_HEADERS } from './no-store.interceptor.js';
+import { NO_STORE_HEADERS } from './no-store.js';
 import { OAuthError } from './oauth-error.js';
 import type { ErrorFormat, RouteCatalogue } from './route-catalogue.js';
 

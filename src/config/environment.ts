@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsOptional, Matches, ValidateBy, validateSync } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateBy, validateSync } from './class-validator.js';
 import { ConfigurationError } from './config-errors.js';
 import { isDuration, parseDuration } from './duration.js';
 

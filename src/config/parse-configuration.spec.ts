@@ -131,7 +131,7 @@ describe('parseConfiguration', () => {
     });
     expect(problems).toEqual(expect.arrayContaining([
       'token.dpop-required: must be true or false',
-      'token.dpop-nonces: unknown key',
+      'token.dpop-nonces: unknown key (did you mean dpop-nonce?)',
       'authorization.require-pushed-authorization-requests: must be true or false',
       'clients.web.dpop-bound-access-tokens: must be true or false',
       'clients.web.require-pushed-authorization-requests: must be true or false',

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
+import { ValidationError, getMetadataStorage, validateSync } from './class-validator.js';
 import { closestMatch } from 'leven';
 import { ConfigErrors, keyPath } from './config-errors.js';
 import { isPlainObject } from './config-files.js';

@@ -1,5 +1,5 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { ValidateBy } from 'class-validator';
+import { ValidateBy } from './class-validator.js';
 import { parseDuration } from './duration.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Expose, Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, ValidateNested,
-} from 'class-validator';
+} from './class-validator.js';
 import { BCRYPT_HASH } from '../common/bcrypt-limiter.js';
 import { IsOriginList } from '../cors/origins.js';
 import {

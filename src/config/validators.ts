@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidationOptions } from './class-validator.js';
 import { isDuration } from './duration.js';
 import { isPlainObject } from './config-files.js';
 

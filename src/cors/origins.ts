@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidationOptions } from '../config/class-validator.js';
 
 /**
  * Browser origins (RFC 6454) as CORS compares them: the serialized `scheme://host[:port]` a

@@ -5,7 +5,7 @@ import { AuthorizationPipeline } from '../authorize/authorization-pipeline.js';
 import { AuthorizationPageError, AuthorizationRedirectError } from '../authorize/authorization-request.js';
 import { checkCodeFlowAllowed } from '../authorize/checks/code-flow.check.js';
 import { FormBody } from '../common/form-body.js';
-import { NoStore } from '../common/no-store.interceptor.js';
+import { NoStore } from '../common/no-store.js';
 import { OAuthError } from '../common/oauth-error.js';
 import { DpopProofGuard } from '../dpop/dpop-proof.guard.js';
 import type { DpopRequest } from '../dpop/dpop-proof.guard.js';
@@ -23,7 +23,6 @@ const CLIENT_CREDENTIALS = ['client_secret'];
  * binds the future code to its key, as `dpop_jkt` would (both: they must name the same key).
  */
 @Controller('api/oauth2')
-@NoStore()
 export class PushedAuthorizationRequestController {
   constructor(
     private readonly pipeline: AuthorizationPipeline,
@@ -31,6 +30,7 @@ export class PushedAuthorizationRequestController {
   ) {}
 
   @Post('par')
+  @NoStore()
   @HttpCode(201)
   @UseGuards(ClientAuthGuard, DpopProofGuard)
   async push(@Req() request: DpopRequest, @CurrentClient() authenticated: AuthenticatedClient): Promise<PushedRequestReference> {

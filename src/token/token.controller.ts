@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { CurrentClient } from '../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
-import { NoStore } from '../common/no-store.interceptor.js';
+import { NoStore } from '../common/no-store.js';
 import { OAuthError } from '../common/oauth-error.js';
 import { DpopTokenRequestGuard } from '../dpop/dpop-proof.guard.js';
 import type { DpopRequest } from '../dpop/dpop-proof.guard.js';
@@ -19,11 +19,11 @@ import { TokenRequestGuard } from './token-request.guard.js';
  * `invalid_dpop_proof`) and handed to the grant, which binds the access token to its key.
  */
 @Controller('api/oauth2')
-@NoStore()
 export class TokenController {
   constructor(private readonly grants: GrantHandlerRegistry) {}
 
   @Post('token')
+  @NoStore()
   @HttpCode(200)
   @UseGuards(TokenRequestGuard, DpopTokenRequestGuard)
   async token(

@@ -10,7 +10,7 @@ import { AccessTokenClaims, AccessTokenVerifier } from '../../token/access-token
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { claimsForScopes } from '../../users/claims-by-scope.js';
-import { NoStore } from '../../common/no-store.interceptor.js';
+import { NoStore } from '../../common/no-store.js';
 
 const REALM = 'sympauthy';
 /** The DPoP challenge's `algs` (RFC 9449 §7.1). */
@@ -30,7 +30,6 @@ type Scheme = 'Bearer' | 'DPoP';
  * error="invalid_dpop_proof"` (or `use_dpop_nonce` and a `DPoP-Nonce` header).
  */
 @Controller('api/openid')
-@NoStore()
 export class UserInfoController {
   constructor(
     private readonly accessTokens: AccessTokenVerifier,
@@ -40,11 +39,13 @@ export class UserInfoController {
   ) {}
 
   @Get('userinfo')
+  @NoStore()
   async get(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
     return this.userinfo(request);
   }
 
   @Post('userinfo')
+  @NoStore()
   @HttpCode(200)
   async post(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
     return this.userinfo(request);

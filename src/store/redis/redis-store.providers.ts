@@ -9,7 +9,7 @@ import { SESSION_STORE } from '../session-store.js';
 import { STORE_HEALTH, type StoreHealth } from '../store-health.js';
 import { RedisAttemptCounterStore } from './redis-attempt-counter-store.js';
 import { RedisAuthorizationCodeStore } from './redis-authorization-code-store.js';
-import { RedisConnection } from './redis-connection.js';
+import type { RedisConnection } from './redis-connection.js';
 import { RedisPushedRequestStore } from './redis-pushed-request-store.js';
 import { RedisRefreshTokenStore } from './redis-refresh-token-store.js';
 import { RedisReplayCache } from './redis-replay-cache.js';
@@ -45,6 +45,12 @@ export function createRedisStores(connection: RedisConnection): RedisStores {
   };
 }
 
+/**
+ * The connection of the application. Its module (and ioredis, ~25 MiB of resident memory once
+ * loaded) is imported only when the Redis store is configured: a memory-store server never loads it.
+ */
+export const REDIS_CONNECTION = Symbol('sympauthy.RedisConnection');
+
 /** The connection's port implementations, one set per application. */
 const REDIS_STORES = Symbol('sympauthy.RedisStores');
 
@@ -71,8 +77,11 @@ export const REDIS_STORE_TOKENS: readonly symbol[] = PORTS.map(([token]) => toke
  */
 export function redisStoreProviders(options: RedisStoreOptions): (Provider & { provide: InjectionToken })[] {
   return [
-    { provide: RedisConnection, useFactory: () => new RedisConnection(options) },
-    { provide: REDIS_STORES, useFactory: createRedisStores, inject: [RedisConnection] },
+    {
+      provide: REDIS_CONNECTION,
+      useFactory: async () => new (await import('./redis-connection.js')).RedisConnection(options),
+    },
+    { provide: REDIS_STORES, useFactory: createRedisStores, inject: [REDIS_CONNECTION] },
     ...PORTS.map(([token, port]) => ({ provide: token, useFactory: (stores: RedisStores) => stores[port], inject: [REDIS_STORES] })),
   ];
 }

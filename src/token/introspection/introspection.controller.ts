@@ -3,7 +3,7 @@ import { ClientAuthGuard, CurrentClient } from '../../clients/client-auth.guard.
 import type { ClientAuthenticatedRequest } from '../../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../../clients/client-authenticator.js';
 import { FormBody } from '../../common/form-body.js';
-import { NoStore } from '../../common/no-store.interceptor.js';
+import { NoStore } from '../../common/no-store.js';
 import { OAuthError } from '../../common/oauth-error.js';
 import { tokenHash } from '../../common/secure-tokens.js';
 import { REFRESH_TOKEN_STORE } from '../../store/refresh-token-store.js';
@@ -21,7 +21,6 @@ const INACTIVE = Object.freeze({ active: false });
  * a bound refresh token (`cnf` only).
  */
 @Controller('api/oauth2')
-@NoStore()
 export class IntrospectionController {
   constructor(
     private readonly accessTokens: AccessTokenVerifier,
@@ -30,6 +29,7 @@ export class IntrospectionController {
   ) {}
 
   @Post('introspect')
+  @NoStore()
   @HttpCode(200)
   @UseGuards(ClientAuthGuard)
   async introspect(@Req() request: ClientAuthenticatedRequest, @CurrentClient() authenticated: AuthenticatedClient): Promise<Record<string, unknown>> {

@@ -3,7 +3,7 @@ import { ClientAuthGuard, CurrentClient } from '../../clients/client-auth.guard.
 import type { ClientAuthenticatedRequest } from '../../clients/client-auth.guard.js';
 import type { AuthenticatedClient } from '../../clients/client-authenticator.js';
 import { FormBody } from '../../common/form-body.js';
-import { NoStore } from '../../common/no-store.interceptor.js';
+import { NoStore } from '../../common/no-store.js';
 import { OAuthError } from '../../common/oauth-error.js';
 import { tokenHash } from '../../common/secure-tokens.js';
 import { REFRESH_TOKEN_STORE } from '../../store/refresh-token-store.js';
@@ -21,7 +21,6 @@ import { TokenPolicy } from '../token-policy.js';
  * failure is an error (503), never a silent 200.
  */
 @Controller('api/oauth2')
-@NoStore()
 export class RevocationController {
   private readonly logger = new Logger('Revocation');
 
@@ -33,6 +32,7 @@ export class RevocationController {
   ) {}
 
   @Post('revoke')
+  @NoStore()
   @HttpCode(200)
   @UseGuards(ClientAuthGuard)
   async revoke(@Req() request: ClientAuthenticatedRequest, @CurrentClient() authenticated: AuthenticatedClient): Promise<string> {
