@@ -326,6 +326,11 @@ describe('DPoP server nonces (token.dpop-nonce, RFC 9449 §8)', () => {
     expect(res.headers['www-authenticate']).toContain('error="use_dpop_nonce"');
     const retried = await userinfo(t, `DPoP ${token}`, dpopProof(key, { htm: 'GET', htu: USERINFO_URL, accessToken: token, nonce: res.headers['dpop-nonce'] }));
     expect(retried.status).toBe(200);
+    // Every answer to a DPoP request carries a fresh nonce, the successful one too.
+    expect(retried.headers['dpop-nonce']).toEqual(expect.any(String));
+    expect((await userinfo(t, `DPoP ${token}`, 'not-a-proof')).headers['dpop-nonce']).toEqual(expect.any(String));
+    // A Bearer request is no DPoP request: no nonce.
+    expect((await userinfo(t, `Bearer ${token}`)).headers['dpop-nonce']).toBeUndefined();
   });
 
   it('sends no nonce and does no DPoP work for requests without a proof', async () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../examples/extra-grant/token-exchange.grant.js';
 import { TokenExchangeModule } from '../examples/extra-grant/token-exchange.module.js';
+import { dpopKey, dpopProof } from './support/dpop.js';
 import { expectOAuthError } from './support/oauth-error-expectations.js';
 import { claimsOf, fetchJwks, verifyAccessToken } from './support/resource-server.js';
 import { TEST_ROOT, TestApp, baseConfig, startTestApp } from './support/test-app.js';
@@ -21,6 +22,7 @@ describe('a grant handler added from an extension module', () => {
       svc: { secret: 'svc-secret', 'allowed-grant-types': ['client_credentials'], 'default-scopes': ['reports:read', 'reports:write'] },
       gateway: { secret: 'gateway-secret', 'allowed-grant-types': exchanging, 'allowed-scopes': ['reports:read', 'reports:write'] },
       narrow: { secret: 'narrow-secret', 'allowed-grant-types': exchanging, 'allowed-scopes': ['reports:read'] },
+      'bound-gateway': { secret: 'bound-gateway-secret', 'allowed-grant-types': exchanging, 'allowed-scopes': ['reports:read'], 'dpop-bound-access-tokens': true },
     },
   });
 
@@ -53,6 +55,17 @@ describe('a grant handler added from an extension module', () => {
       const { payload } = await verifyAccessToken(await fetchJwks(t), res.body.access_token, { issuer: TEST_ROOT, audience: 'default' });
       expect(payload).toMatchObject({ sub: 'svc', client_id: 'gateway', scope: 'reports:read', act: { sub: 'gateway' } });
       expect(payload.jti).not.toBe(claimsOf(subject).jti);
+    });
+
+    it('binds its token to the key of a DPoP proof, as the built-in grants do (a dpop-bound client gets no Bearer token)', async () => {
+      const key = dpopKey();
+      const res = await exchange(t, ['bound-gateway', 'bound-gateway-secret'], { subject_token: await subjectToken(t) })
+        .set('DPoP', dpopProof(key, { htu: `${TEST_ROOT}${TOKEN}` }));
+      expect(res.status).toBe(200);
+      expect(res.body.token_type).toBe('DPoP');
+      expect(claimsOf(res.body.access_token).cnf).toEqual({ jkt: key.jkt });
+      const unproven = await exchange(t, ['bound-gateway', 'bound-gateway-secret'], { subject_token: await subjectToken(t) });
+      expectOAuthError(unproven, 400, 'invalid_dpop_proof');
     });
 
     it('is counted in the metrics under its own grant_type', async () => {

@@ -37,7 +37,7 @@ export class TokenExchangeGrant implements GrantHandler {
     return client.isConfidential && client.allowsGrant(TOKEN_EXCHANGE_GRANT);
   }
 
-  async handle({ authenticated, params }: GrantRequest): Promise<TokenResponse> {
+  async handle({ authenticated, params, dpop }: GrantRequest): Promise<TokenResponse> {
     const subjectToken = params.get('subject_token')!;
     if (params.get('subject_token_type') !== ACCESS_TOKEN_TYPE) {
       throw OAuthError.invalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
@@ -52,11 +52,13 @@ export class TokenExchangeGrant implements GrantHandler {
     const scopes = this.scopes.grant(client, params.get('scope') ?? held.join(' '));
     if (scopes.some((scope) => !held.includes(scope))) throw OAuthError.invalidScope('the scope may not exceed the subject token\'s');
 
-    const token = await this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } } });
+    // A request with a DPoP proof (required of clients with dpop-bound-access-tokens, or of all with
+    // token.dpop-required) gets a token bound to the proof's key, like every built-in grant (RFC 9449 §5).
+    const token = await this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } }, dpopJkt: dpop?.jkt });
     return {
       access_token: token.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
+      token_type: dpop ? 'DPoP' : 'Bearer',
       expires_in: token.expiresIn,
       scope: scopes.join(' '),
     };

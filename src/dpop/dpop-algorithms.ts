@@ -42,6 +42,13 @@ const ALGORITHMS: Readonly<Record<string, DpopAlgorithm>> = {
 /** RSA moduli accepted, in bits: below 2048 is weak (RFC 7518 §3.3); the ceiling bounds the work of one proof. */
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
+/**
+ * The largest RSA public exponent accepted, in bits (BoringSSL's limit; every key library
+ * generates 65537, 17 bits). Verifying costs one modular exponentiation by `e`: OpenSSL refuses
+ * an exponent over 64 bits only for moduli over 3072 bits, and a 3072-bit exponent would make
+ * one forged proof cost ~7 ms of CPU, about 80 ES256 verifications.
+ */
+const MAX_RSA_EXPONENT_BITS = 33;
 
 /** An allowed algorithm, or `undefined` (the header's `alg` as sent is never trusted further). */
 export function dpopAlgorithm(alg: unknown): DpopAlgorithm | undefined {
@@ -50,16 +57,30 @@ export function dpopAlgorithm(alg: unknown): DpopAlgorithm | undefined {
 
 /**
  * Why `jwk` (a public key, its private members already refused) cannot verify `algorithm`, or
- * `undefined`: the key type and curve the algorithm names, an RSA modulus of 2048 to 8192 bits.
+ * `undefined`: the key type and curve the algorithm names; for RSA, `n` and `e` written with no
+ * leading zero octet (RFC 7518 §6.3.1), a modulus of 2048 to 8192 bits (counted from its first
+ * significant bit, so zero octets cannot pass off a short modulus as a long one) and an odd
+ * exponent of 3 to {@link MAX_RSA_EXPONENT_BITS} bits.
  */
 export function keyMismatch(algorithm: DpopAlgorithm, jwk: Readonly<Record<string, unknown>>): string | undefined {
   if (jwk.kty !== algorithm.kty) return `the jwk is not a ${algorithm.kty} key`;
   if (algorithm.curves && !algorithm.curves.includes(jwk.crv as string)) return `the jwk's curve is not ${algorithm.curves.join(' or ')}`;
   if (algorithm.kty === 'RSA') {
-    const bits = typeof jwk.n === 'string' ? Buffer.byteLength(jwk.n, 'base64url') * 8 : 0;
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return `the RSA modulus must have ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits`;
+    const n = unsignedInteger(jwk.n);
+    const e = unsignedInteger(jwk.e);
+    if (!n || !e) return 'the RSA n and e must be base64url unsigned integers without leading zero octets';
+    if (n.bits < MIN_RSA_BITS || n.bits > MAX_RSA_BITS) return `the RSA modulus must have ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits`;
+    if (e.bits > MAX_RSA_EXPONENT_BITS || !e.odd || e.bits < 2) return `the RSA public exponent must be odd, at least 3 and at most ${MAX_RSA_EXPONENT_BITS} bits long`;
   }
   return undefined;
+}
+
+/** A JWK Base64urlUInt (RFC 7518 §2): its length in bits and parity, or `undefined` if malformed or not minimal. */
+function unsignedInteger(value: unknown): { bits: number; odd: boolean } | undefined {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64url');
+  if (bytes.length === 0 || bytes[0] === 0) return undefined;
+  return { bits: (bytes.length - 1) * 8 + (32 - Math.clz32(bytes[0])), odd: (bytes[bytes.length - 1] & 1) === 1 };
 }
 
 /** Members that only a private or symmetric JWK has (RFC 7518 §6): a proof carries a public key only. */

@@ -1,9 +1,11 @@
-import { Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ENDPOINT_PATHS } from '../../common/endpoint-paths.js';
 import { FormBody } from '../../common/form-body.js';
 import { OAuthError } from '../../common/oauth-error.js';
 import { DPOP_SIGNING_ALGORITHMS } from '../../dpop/dpop-algorithms.js';
+import { DpopNonces } from '../../dpop/dpop-nonces.js';
+import { DpopPolicy } from '../../dpop/dpop-policy.js';
 import { DpopProofError, DpopProofVerifier } from '../../dpop/dpop-proof-verifier.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import { AccessTokenClaims, AccessTokenVerifier } from '../../token/access-token-verifier.js';
@@ -27,32 +29,37 @@ type Scheme = 'Bearer' | 'DPoP';
  * <token>` with a proof by the bound key naming this request (`htm`, `htu`) and the token
  * (`ath`); presented as a Bearer token it is refused (`invalid_token`), and so is an unbound
  * token presented with the DPoP scheme. A refused proof is `401` with `WWW-Authenticate: DPoP
- * error="invalid_dpop_proof"` (or `use_dpop_nonce` and a `DPoP-Nonce` header).
+ * error="invalid_dpop_proof"` (or `use_dpop_nonce` and a `DPoP-Nonce` header). With
+ * `token.dpop-nonce`, every answer to a DPoP-scheme request carries a fresh `DPoP-Nonce`, as at
+ * the token endpoint, so a client keeps a current nonce without another round trip.
  */
 @Controller('api/openid')
 export class UserInfoController {
   constructor(
     private readonly accessTokens: AccessTokenVerifier,
     private readonly dpop: DpopProofVerifier,
+    private readonly dpopPolicy: DpopPolicy,
+    private readonly nonces: DpopNonces,
     private readonly server: ServerSettings,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
   ) {}
 
   @Get('userinfo')
   @NoStore()
-  async get(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
-    return this.userinfo(request);
+  async get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    return this.userinfo(request, reply);
   }
 
   @Post('userinfo')
   @NoStore()
   @HttpCode(200)
-  async post(@Req() request: FastifyRequest): Promise<Record<string, unknown>> {
-    return this.userinfo(request);
+  async post(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    return this.userinfo(request, reply);
   }
 
-  private async userinfo(request: FastifyRequest): Promise<Record<string, unknown>> {
+  private async userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
     const { token, scheme } = presentedToken(request);
+    if (scheme === 'DPoP' && this.dpopPolicy.noncesRequired) void reply.header('DPoP-Nonce', this.nonces.current());
     const claims = await this.accessTokens.verifyActive(token);
     if (!claims) throw invalidToken(scheme, 'the access token is invalid, expired or revoked');
     await this.checkSenderConstraint(request, token, scheme, claims);
