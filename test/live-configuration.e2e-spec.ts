@@ -162,6 +162,8 @@ describe('live configuration: a reload', () => {
     rewrite(t, next);
     expect(reload(t).outcome).toBe('success');
 
+    // What the refresh token will give is what introspection says it carries.
+    expect((await introspect(t, webTokens.refresh_token!, WEB_APP)).body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
     const refreshed = await refresh(t, webTokens.refresh_token!, WEB_APP);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
