@@ -64,6 +64,11 @@ export class RefreshTokenGrant implements GrantHandler {
     const presentedHash = tokenHash(presented);
     const scopes = this.narrowedScopes(client, family, presentedHash, params.get('scope'));
     const next = mintRefreshToken(family.familyId);
+    // A revoked grant ends its family. The paths that revoke a grant revoke the family too, but in
+    // a second write (a logout or a code replay revokes the grant first): should that write fail,
+    // the family must still not mint tokens. Asked in the same batch as the first rotation.
+    const grantRevoked = this.revocations.isGrantRevoked(family.grantId);
+    grantRevoked.catch(() => undefined); // awaited below, unless the request fails before
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
       if (!this.policy.isLiveRefreshToken(family, presentedHash, now)) return this.reused(family);
@@ -75,6 +80,10 @@ export class RefreshTokenGrant implements GrantHandler {
       if (!family || family.revoked || attempt >= MAX_ROTATION_ATTEMPTS) throw OAuthError.invalidGrant(INVALID);
     }
 
+    if (await grantRevoked) {
+      await this.families.revoke(family.familyId);
+      throw OAuthError.invalidGrant(INVALID);
+    }
     const user = await this.users.findById(family.userId);
     if (!user) {
       await this.revokeFamily(family);
