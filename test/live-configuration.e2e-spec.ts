@@ -150,6 +150,36 @@ describe('live configuration: a reload', () => {
     expect((await exchangeCode(t, pendingCode, WEB_APP)).status).toBe(200);
   });
 
+  it('narrows refresh tokens and pending codes to the scopes the client is still allowed after a reload', async () => {
+    // Risk: an operator takes a scope away from a client (an incident, a contract ending), yet its
+    // refresh tokens — renewed at each rotation — keep minting access tokens with that scope forever.
+    const webTokens = await signInAndExchange(t, WEB_APP, WEB_APP_CALLBACK, { scope: 'openid profile email' });
+    expect(webTokens.scope!.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
+    const pendingCode = await obtainCode(t, { client_id: 'web-app', redirect_uri: WEB_APP_CALLBACK, scope: 'openid profile email' });
+
+    const next = config();
+    ((next.clients as Record<string, Record<string, unknown>>)['web-app'])['allowed-scopes'] = ['openid', 'profile'];
+    rewrite(t, next);
+    expect(reload(t).outcome).toBe('success');
+
+    // What the refresh token will give is what introspection says it carries.
+    expect((await introspect(t, webTokens.refresh_token!, WEB_APP)).body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
+    const refreshed = await refresh(t, webTokens.refresh_token!, WEB_APP);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
+    expect((await introspect(t, refreshed.body.access_token as string, WEB_APP)).body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
+    // Asking for the removed scope by name gets it no more than asking for nothing.
+    const again = await refresh(t, refreshed.body.refresh_token as string, WEB_APP, { scope: 'openid email' });
+    expect(again.status).toBe(200);
+    expect(again.body.scope).toBe('openid');
+
+    const exchanged = await exchangeCode(t, pendingCode, WEB_APP);
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
+    const fromCode = await refresh(t, exchanged.body.refresh_token as string, WEB_APP);
+    expect(fromCode.body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
+  });
+
   it('refuses an invalid configuration with every problem logged, and the old one keeps serving', async () => {
     const broken = config();
     broken.clients = {

@@ -5,6 +5,7 @@ import type { AuthorizationCodeStore, CodeRedemption } from '../src/store/author
 import { MemoryAuthorizationCodeStore } from '../src/store/memory/memory-authorization-code-store.js';
 import { MemoryRefreshTokenStore } from '../src/store/memory/memory-refresh-token-store.js';
 import { REFRESH_TOKEN_STORE } from '../src/store/refresh-token-store.js';
+import { REDIS_CONNECTION } from '../src/store/redis/redis-store.providers.js';
 import { STORE_PORTS } from '../src/store/store.module.js';
 import { obtainCode } from './support/browser-flow.js';
 import { TestApp, baseConfig, startTestApp } from './support/test-app.js';
@@ -62,6 +63,13 @@ describe('replacing store ports with a module', () => {
     t = await startTestApp(baseConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379/0', 'allow-generated-keys': true } }), { extensions: [dynamicExtension, ConsumerModule] });
     expect(t.app.get(AUTHORIZATION_CODE_STORE, { strict: false })).toBe(replacement);
     expect(t.app.get(StoreConsumer, { strict: false }).codes).toBe(replacement);
+    // store.type is ignored: no Redis connection is built (nor opened) for ports nobody uses.
+    expect(() => t!.app.get(REDIS_CONNECTION, { strict: false })).toThrow();
+  });
+
+  it('lists every port once', () => {
+    expect(new Set(STORE_PORTS).size).toBe(STORE_PORTS.length);
+    expect(STORE_PORTS).toHaveLength(8);
   });
 
   it('refuses two extension modules exporting the same port', async () => {

@@ -14,9 +14,18 @@ const REVOCATION_MARGIN_MS = 60_000;
 @Injectable()
 export class TokenPolicy {
   private readonly lifespans: () => Readonly<TokenLifespans>;
+  /**
+   * The longest access-token lifespan in force since this process started: a reload that
+   * shortens the lifespan leaves tokens issued before it with their longer one.
+   */
+  private longestAccessTokenMs: number;
 
   constructor(live: LiveConfiguration) {
     this.lifespans = live.select((s) => s.tokens);
+    this.longestAccessTokenMs = live.current.tokens.accessTokenMs;
+    live.onReplace((next) => {
+      this.longestAccessTokenMs = Math.max(this.longestAccessTokenMs, next.tokens.accessTokenMs);
+    });
   }
 
   /** Access (and ID) token lifetime, `token.access-token.lifespan`. */
@@ -45,10 +54,11 @@ export class TokenPolicy {
 
   /**
    * How long a revoked grant or access token must be remembered: as long as an access token
-   * issued just before the revocation can live, plus a margin.
+   * issued just before the revocation can live, plus a margin — with the longest lifespan this
+   * process has had in force, so that a reload shortening it does not revive older tokens.
    */
   get revocationTtlMs(): number {
-    return this.accessTokenTtlMs + REVOCATION_MARGIN_MS;
+    return Math.max(this.accessTokenTtlMs, this.longestAccessTokenMs) + REVOCATION_MARGIN_MS;
   }
 
   /**

@@ -12,6 +12,7 @@ import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { authorizationCodeGrant, codeBinding, s256Challenge } from '../authorization-code.js';
 import { DpopBinding, GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
+import { stillAllowed } from '../granted-scopes.js';
 import { mintRefreshToken } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
@@ -92,12 +93,14 @@ export class AuthorizationCodeGrant implements GrantHandler {
   private async issueTokens(client: Client, record: AuthorizationCodeRecord, dpop: DpopBinding | undefined): Promise<TokenResponse> {
     const user = await this.users.findById(record.userId);
     if (!user) throw OAuthError.invalidGrant('the user no longer exists');
+    // A reload between the authorization request and now may have taken scopes from the client.
+    const scopes = stillAllowed(client, record.scopes);
 
     let refreshToken: string | undefined;
     if (client.allowsGrant('refresh_token')) {
       const minted = mintRefreshToken(record.familyId);
       await this.families.create({
-        familyId: record.familyId, grantId: record.grantId, clientId: client.id, userId: user.id, scopes: record.scopes,
+        familyId: record.familyId, grantId: record.grantId, clientId: client.id, userId: user.id, scopes,
         authTime: record.authTime, currentHash: minted.hash, rotatedAt: Date.now(), revoked: false, sessionId: record.sessionId,
         // RFC 9449 §5: a public client's refresh tokens are bound to its DPoP key.
         ...(client.isPublic && dpop ? { dpopJkt: dpop.jkt } : {}),
@@ -112,7 +115,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       refreshToken = minted.token;
     }
     return this.tokens.issue({
-      client, user, scopes: record.scopes, authTime: record.authTime, grantId: record.grantId, nonce: record.nonce, refreshToken, dpopJkt: dpop?.jkt,
+      client, user, scopes, authTime: record.authTime, grantId: record.grantId, nonce: record.nonce, refreshToken, dpopJkt: dpop?.jkt,
     });
   }
 

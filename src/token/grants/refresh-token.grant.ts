@@ -10,6 +10,7 @@ import type { RevocationStore } from '../../store/revocation-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
+import { stillAllowed } from '../granted-scopes.js';
 import { mintRefreshToken, refreshTokenFamily } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
@@ -24,7 +25,8 @@ const MAX_ROTATION_ATTEMPTS = 3;
  * within `token.refresh-token.reuse-grace`); presenting any other token of the family revokes the
  * whole family and its grant (reuse detection). The rotation itself is a compare-and-set on the
  * family's current token, so of concurrent refreshes with one token exactly one rotates; the
- * others then hold a rotated token and are treated as reuse. Scope may be narrowed, never widened.
+ * others then hold a rotated token and are treated as reuse. Scope may be narrowed, never widened,
+ * and a scope the client is no longer allowed (a reload took it away) is dropped, as at `/authorize`.
  * A family bound to a DPoP key (a public client's, RFC 9449 §5) is refreshed only with a proof by
  * that key; anything else is refused before the family is touched (a thief holding the refresh
  * token without the key can neither use it nor trigger reuse detection).
@@ -60,8 +62,13 @@ export class RefreshTokenGrant implements GrantHandler {
     }
 
     const presentedHash = tokenHash(presented);
-    const scopes = this.narrowedScopes(family, presentedHash, params.get('scope'));
+    const scopes = this.narrowedScopes(client, family, presentedHash, params.get('scope'));
     const next = mintRefreshToken(family.familyId);
+    // A revoked grant ends its family. The paths that revoke a grant revoke the family too, but in
+    // a second write (a logout or a code replay revokes the grant first): should that write fail,
+    // the family must still not mint tokens. Asked in the same batch as the first rotation.
+    const grantRevoked = this.revocations.isGrantRevoked(family.grantId);
+    grantRevoked.catch(() => undefined); // awaited below, unless the request fails before
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
       if (!this.policy.isLiveRefreshToken(family, presentedHash, now)) return this.reused(family);
@@ -73,6 +80,10 @@ export class RefreshTokenGrant implements GrantHandler {
       if (!family || family.revoked || attempt >= MAX_ROTATION_ATTEMPTS) throw OAuthError.invalidGrant(INVALID);
     }
 
+    if (await grantRevoked) {
+      await this.families.revoke(family.familyId);
+      throw OAuthError.invalidGrant(INVALID);
+    }
     const user = await this.users.findById(family.userId);
     if (!user) {
       await this.revokeFamily(family);
@@ -86,12 +97,12 @@ export class RefreshTokenGrant implements GrantHandler {
    * (in `handle`): no answer may tell its holder anything else, so the scope is checked for live
    * tokens only.
    */
-  private narrowedScopes(family: RefreshTokenFamily, presentedHash: string, requested: string | undefined): string[] {
-    if (requested === undefined || !this.policy.isLiveRefreshToken(family, presentedHash, Date.now())) return family.scopes;
+  private narrowedScopes(client: Client, family: RefreshTokenFamily, presentedHash: string, requested: string | undefined): string[] {
+    if (requested === undefined || !this.policy.isLiveRefreshToken(family, presentedHash, Date.now())) return stillAllowed(client, family.scopes);
     const narrowed = [...new Set(parseScopeParameter(requested))];
     const wider = narrowed.find((s) => !family.scopes.includes(s));
     if (wider !== undefined) throw OAuthError.invalidScope(`scope ${wider.replace(/[^\x21-\x7E]/g, '?').slice(0, 60)} was not granted to this refresh token`);
-    return narrowed;
+    return stillAllowed(client, narrowed);
   }
 
   private async reused(family: RefreshTokenFamily): Promise<never> {

@@ -9,6 +9,7 @@ import { tokenHash } from '../../common/secure-tokens.js';
 import { REFRESH_TOKEN_STORE } from '../../store/refresh-token-store.js';
 import type { RefreshTokenStore } from '../../store/refresh-token-store.js';
 import { AccessTokenVerifier } from '../access-token-verifier.js';
+import { stillAllowed } from '../granted-scopes.js';
 import { refreshTokenFamily } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 
@@ -43,7 +44,7 @@ export class IntrospectionController {
       if (!family || family.clientId !== clientId || !this.policy.isLiveRefreshToken(family, tokenHash(token), Date.now())) return INACTIVE;
       const iat = Math.floor(family.rotatedAt / 1000);
       return {
-        active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: family.scopes.join(' '),
+        active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: stillAllowed(authenticated.client, family.scopes).join(' '),
         iat, exp: iat + Math.floor(this.policy.refreshTokenTtlMs / 1000),
         ...(family.dpopJkt === undefined ? {} : { cnf: { jkt: family.dpopJkt } }),
       };
