@@ -124,7 +124,7 @@ export class SignInController {
   /** `303 See Other` to the redirect URI with `params`, `state` and `iss`, ending the CSRF cookie. */
   private answerClient(reply: FastifyReply, pending: PendingSignIn, params: Record<string, string>, cookies: string[] = []): void {
     redirectToClient(reply, redirectWith(pending.redirectUri, { ...params, state: pending.state, iss: this.server.issuer }),
-      [clearCsrfCookie(pending.id, this.server.secureCookies), ...cookies]);
+      [clearCsrfCookie(pending.id, this.server.basePath, this.server.secureCookies), ...cookies]);
   }
 }
 
