@@ -176,7 +176,7 @@ describe('single sign-on sessions (SPEC §6)', () => {
   it('marks the cookie Secure and scopes it under the issuer\'s path when the issuer is https with a path', async () => {
     const t = await startTestApp({ ...sessionConfig(), urls: { root: 'https://login.example.test/auth' } });
     try {
-      const browser = new NoScriptBrowser(t);
+      const browser = new NoScriptBrowser(t, undefined, '/auth');
       const answer = await browser.authorize(web);
       if (answer.kind !== 'form') throw new Error('expected the form');
       const line = sessionCookieLine(await browser.signIn(answer.form, 'alice', ALICE_PASSWORD))!;

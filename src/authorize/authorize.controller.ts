@@ -50,7 +50,7 @@ export class AuthorizeController {
       return;
     }
     const { pending, sealed, csrfToken } = this.pendingSignIns.open(authorization, answer.signedInAs);
-    void reply.header('set-cookie', csrfCookie(pending.id, csrfToken, PENDING_SIGN_IN_TTL_MS / 1000, this.server.secureCookies));
+    void reply.header('set-cookie', csrfCookie(pending.id, csrfToken, PENDING_SIGN_IN_TTL_MS / 1000, this.server.basePath, this.server.secureCookies));
     this.page.send(reply, 200, { client: authorization.client, scopes: authorization.scopes, sealed, csrfToken, signedInAs: answer.signedInAs });
   }
 }

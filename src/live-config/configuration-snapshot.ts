@@ -13,12 +13,20 @@ import type { SessionSettings } from '../session/session-settings.js';
 export class ServerSettings {
   /** Cookies carry `Secure` when the issuer is https. */
   readonly secureCookies: boolean;
+  /**
+   * The issuer's path without a trailing slash (`''` for `https://login.example.com`, `/auth` for
+   * `https://example.com/auth`): what the browser sees before every endpoint path. The server's
+   * own routes stay at `/api/…` (a proxy in front strips the prefix), so a page that links to
+   * the server (a form's `action`) or scopes a cookie names `basePath` + the route.
+   */
+  readonly basePath: string;
 
   constructor(
     /** The issuer identifier: `urls.root` without a trailing slash. */
     readonly issuer: string,
   ) {
     this.secureCookies = issuer.startsWith('https:');
+    this.basePath = new URL(issuer).pathname.replace(/\/+$/, '');
     Object.freeze(this);
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 import type { SessionGrant, SessionRecord } from '../store/session-store.js';
 import { USER_DIRECTORY } from '../users/user-directory.js';
-import type { UserDirectory } from '../users/user-directory.js';
+import type { User, UserDirectory } from '../users/user-directory.js';
 import { IdTokenHints } from './id-token-hints.js';
 import { Sessions, newSessionGrant } from './sessions.js';
 import { SilentSignInError, signInOutcome, signInRequirements } from './sign-in-decision.js';
@@ -36,8 +36,15 @@ export class SingleSignOn {
   async authorize(request: AuthorizationRequest, http: FastifyRequest): Promise<SessionAnswer> {
     const requirements = signInRequirements(request, this.hints.verify(request.idTokenHint), Math.floor(this.sessions.now() / 1000));
     const grant = newSessionGrant(request.client.id);
-    const session = requirements.error || !this.sessions.hasCookie(http) ? undefined
+    let session = requirements.error || !this.sessions.hasCookie(http) ? undefined
       : await this.sessions.touch(http, requirements.silently && { grant, ...requirements.silently });
+    const user = session && await this.users.findById(session.record.userId);
+    if (session && !user) {
+      // The user is gone (a reload removed them): their session ends, and answers as none would —
+      // never a code for a user the directory no longer has, nor "You are signed in as" them.
+      await this.sessions.end(http);
+      session = undefined;
+    }
     const outcome = signInOutcome(requirements, { exists: session !== undefined, served: session?.added ?? false });
     switch (outcome.kind) {
       case 'silent':
@@ -45,14 +52,14 @@ export class SingleSignOn {
       case 'error':
         return outcome;
       case 'form':
-        return { kind: 'form', signedInAs: session && await this.nameOf(session.record.userId) };
+        return { kind: 'form', signedInAs: session && user && nameOf(user) };
     }
   }
+}
 
-  /** What the sign-in page calls the session's user: a name claim, else the user id. */
-  private async nameOf(userId: string): Promise<string> {
-    const claims = (await this.users.findById(userId))?.claims ?? {};
-    const name = [claims.name, claims.preferred_username, claims.email].find((c): c is string => typeof c === 'string' && c.trim() !== '') ?? userId;
-    return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
-  }
+/** What the sign-in page calls the session's user: a name claim, else the user id. */
+function nameOf(user: User): string {
+  const claims = user.claims ?? {};
+  const name = [claims.name, claims.preferred_username, claims.email].find((c): c is string => typeof c === 'string' && c.trim() !== '') ?? user.id;
+  return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
 }

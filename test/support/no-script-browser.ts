@@ -22,11 +22,18 @@ export type AuthorizeAnswer = { response: request.Response; verifier: string; re
  * is followed automatically: each answer is returned.
  */
 export class NoScriptBrowser {
-  constructor(private readonly target: TestApp, private readonly jar = new Map<string, StoredCookie>()) {}
+  /**
+   * `mount`: the issuer's path when a proxy serves the server under it (`/auth` for
+   * `https://host/auth`) and strips it before forwarding. Paths given to {@link get} and
+   * {@link post} are the server's routes (`/api/…`); the browser sees them under `mount`, and
+   * scopes its cookies by what it sees. A form's `action` is what the browser sees
+   * ({@link submit}).
+   */
+  constructor(private readonly target: TestApp, private readonly jar = new Map<string, StoredCookie>(), private readonly mount = '') {}
 
   /** The same browser (same cookies) talking to another server. */
   at(target: TestApp): NoScriptBrowser {
-    return new NoScriptBrowser(target, this.jar);
+    return new NoScriptBrowser(target, this.jar, this.mount);
   }
 
   /** A cookie's value, if the jar holds it. */
@@ -44,7 +51,7 @@ export class NoScriptBrowser {
   }
 
   async get(pathAndQuery: string, headers: Record<string, string> = {}): Promise<request.Response> {
-    const path = pathAndQuery.split('?')[0];
+    const path = this.mount + pathAndQuery.split('?')[0];
     const response = await withCookies(request(this.target.server).get(pathAndQuery), this.cookieHeader(path)).set(headers);
     this.store(response);
     return response;
@@ -52,9 +59,20 @@ export class NoScriptBrowser {
 
   async post(path: string, fields: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<request.Response> {
     const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const response = await withCookies(request(this.target.server).post(path), this.cookieHeader(path)).set(headers).type('form').send(body);
+    const response = await withCookies(request(this.target.server).post(path), this.cookieHeader(this.mount + path)).set(headers).type('form').send(body);
     this.store(response);
     return response;
+  }
+
+  /**
+   * Posts a form to its `action` as the browser sees it: under {@link mount}, the proxy forwards
+   * it to the server without the mount; anywhere else on the host it never reaches this server
+   * (the test fails: the fields would go to whatever else the host serves there).
+   */
+  async submit(action: string, fields: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<request.Response> {
+    if (this.mount === '') return this.post(action, fields, headers);
+    if (!action.startsWith(`${this.mount}/`)) throw new Error(`the form posts to ${action}, outside the issuer's path ${this.mount}: it never reaches the server`);
+    return this.post(action.slice(this.mount.length), fields, headers);
   }
 
   /** GET the authorization endpoint for `client_id` + `redirect_uri` with a fresh PKCE pair and state. */
@@ -75,7 +93,7 @@ export class NoScriptBrowser {
 
   /** Posts the sign-in form (the jar supplies the cookies). */
   async signIn(form: SignInForm, username: string, password: string, extra: Record<string, string> = {}): Promise<request.Response> {
-    return this.post(form.action, { request: form.request, csrf_token: form.csrfToken, username, password, ...extra });
+    return this.submit(form.action, { request: form.request, csrf_token: form.csrfToken, username, password, ...extra });
   }
 
   /** Authorize → the form → sign in → the code of the 303; fails loudly on anything else. */

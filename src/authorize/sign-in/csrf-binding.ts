@@ -9,14 +9,21 @@ import { constantTimeEquals, tokenHash } from '../../common/secure-tokens.js';
  * another browser (no cookie) or for another sign-in (other hash) is refused.
  */
 export const CSRF_COOKIE_PREFIX = 'sympauthy_signin_';
-export const CSRF_COOKIE_PATH = '/api/oauth2';
 
-export function csrfCookie(signInId: string, token: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${CSRF_COOKIE_PREFIX}${signInId}=${token}; Path=${CSRF_COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+/**
+ * Where the browser sends the CSRF cookie: the authorization endpoint and the sign-in form,
+ * `/api/oauth2` under the issuer's path (`basePath`, see `ServerSettings`).
+ */
+export function csrfCookiePath(basePath: string): string {
+  return `${basePath}/api/oauth2`;
 }
 
-export function clearCsrfCookie(signInId: string, secure: boolean): string {
-  return `${CSRF_COOKIE_PREFIX}${signInId}=; Path=${CSRF_COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+export function csrfCookie(signInId: string, token: string, maxAgeSeconds: number, basePath: string, secure: boolean): string {
+  return `${CSRF_COOKIE_PREFIX}${signInId}=${token}; Path=${csrfCookiePath(basePath)}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+export function clearCsrfCookie(signInId: string, basePath: string, secure: boolean): string {
+  return `${CSRF_COOKIE_PREFIX}${signInId}=; Path=${csrfCookiePath(basePath)}; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 export function readCookie(request: FastifyRequest, name: string): string | undefined {

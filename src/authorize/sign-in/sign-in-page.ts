@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Client } from '../../clients/client.js';
+import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import { Scopes } from '../../scopes/scopes.js';
 import { signedInNotice, switchAccountButton } from '../../session/session-pages.js';
 import { HTML_SECURITY_HEADERS, renderSignInPage } from './html-page.js';
 
-export const SIGN_IN_ACTION = '/api/oauth2/sign-in';
+/** The route of the sign-in form, as registered (the browser sees it under the issuer's path). */
+export const SIGN_IN_PATH = '/api/oauth2/sign-in';
 
 /** What the application gets, in the user's words: "Signing in gives <app> access to: …". */
 const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
@@ -28,17 +30,26 @@ export interface SignInPageModel {
   signedInAs?: string;
 }
 
-/** Renders the sign-in form for a pending sign-in. */
+/**
+ * Renders the sign-in form for a pending sign-in. The form posts to the sign-in route under the
+ * issuer's path: behind a proxy that serves this server at `https://host/auth`, a bare
+ * `/api/oauth2/sign-in` would send the username and password to whatever else the host serves
+ * there, without the CSRF cookie.
+ */
 @Injectable()
 export class SignInPage {
-  constructor(private readonly scopes: Scopes) {}
+  private readonly action: string;
+
+  constructor(private readonly scopes: Scopes, server: ServerSettings) {
+    this.action = `${server.basePath}${SIGN_IN_PATH}`;
+  }
 
   send(reply: FastifyReply, status: number, model: SignInPageModel): void {
     void reply.code(status).headers(HTML_SECURITY_HEADERS).send(renderSignInPage({
       clientName: model.client.name,
       scopes: model.scopes,
       scopeDescriptions: new Map(model.scopes.map((s) => [s, this.scopes.description(s) ?? BUILT_IN_DESCRIPTIONS[s] ?? s])),
-      action: SIGN_IN_ACTION,
+      action: this.action,
       request: model.sealed,
       csrfToken: model.csrfToken,
       username: model.username,

@@ -4,6 +4,7 @@ import { Clients } from '../../clients/clients.js';
 import { FormBody } from '../../common/form-body.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import type { OutcomeRequest } from '../../observability/request-outcome.js';
+import { Scopes } from '../../scopes/scopes.js';
 import { SWITCH_ACCOUNT_FIELD } from '../../session/session-pages.js';
 import { Sessions, newSessionGrant } from '../../session/sessions.js';
 import { REPLAY_CACHE } from '../../store/replay-cache.js';
@@ -47,6 +48,7 @@ export class SignInController {
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
     private readonly proxyWarning: ProxyWarning,
     private readonly sessions: Sessions,
+    private readonly scopes: Scopes,
   ) {}
 
   @Post('sign-in')
@@ -64,6 +66,9 @@ export class SignInController {
     // since the form was opened.
     if (!pending || !client || !client.matchRedirectUri(pending.redirectUri)) throw new AuthorizationPageError('Sign-in expired', EXPIRED);
     request.clientId = client.id;
+    // Nor may the code carry a scope that a reload took from the client (or removed) since then:
+    // it is dropped, as a scope outside allowed-scopes is at the authorization endpoint.
+    const scopes = this.scopes.stillGranted(client, pending.scopes);
     const csrfToken = body.get('csrf_token');
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + pending.id), pending.csrfHash)) {
       throw new AuthorizationPageError('Request refused', 'The sign-in form was not submitted from this browser session. Return to the application and start again.', 403);
@@ -76,13 +81,13 @@ export class SignInController {
     if (body.get(SWITCH_ACCOUNT_FIELD) !== undefined) {
       await this.sessions.end(request);
       void reply.header('set-cookie', this.sessions.clearCookie);
-      this.page.send(reply, 200, { client, scopes: pending.scopes, sealed, csrfToken: csrfToken! });
+      this.page.send(reply, 200, { client, scopes, sealed, csrfToken: csrfToken! });
       return;
     }
     const username = (body.get('username') ?? '').trim();
     const password = body.get('password') ?? '';
     const signedInAs = this.sessions.hasCookie(request) ? pending.signedInAs : undefined;
-    const model = { client, scopes: pending.scopes, sealed, csrfToken: csrfToken!, username, signedInAs };
+    const model = { client, scopes, sealed, csrfToken: csrfToken!, username, signedInAs };
     if (!username || !password) {
       this.page.send(reply, 400, { ...model, error: 'Enter your username and password.' });
       return;
@@ -109,7 +114,7 @@ export class SignInController {
       result.recorded,
       this.spend(pending),
       this.sessions.start(request, result.user.id, grant, identity),
-      this.codes.issue(pending, result.user.id, identity.authTime, identity.sessionId, grant),
+      this.codes.issue({ ...pending, scopes }, result.user.id, identity.authTime, identity.sessionId, grant),
     ]);
     this.answerClient(reply, pending, { code }, [setCookie]);
   }
@@ -124,7 +129,7 @@ export class SignInController {
   /** `303 See Other` to the redirect URI with `params`, `state` and `iss`, ending the CSRF cookie. */
   private answerClient(reply: FastifyReply, pending: PendingSignIn, params: Record<string, string>, cookies: string[] = []): void {
     redirectToClient(reply, redirectWith(pending.redirectUri, { ...params, state: pending.state, iss: this.server.issuer }),
-      [clearCsrfCookie(pending.id, this.server.secureCookies), ...cookies]);
+      [clearCsrfCookie(pending.id, this.server.basePath, this.server.secureCookies), ...cookies]);
   }
 }
 
