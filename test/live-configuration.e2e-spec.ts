@@ -1,8 +1,6 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { stringify } from 'yaml';
-import { ConfigurationReloader, ReloadResult } from '../src/live-config/configuration-reloader.js';
 import { obtainCode, openAuthorize, parseSignInForm, pkcePair, submitSignIn } from './support/browser-flow.js';
 import { sample, scrape } from './support/metrics-scrape.js';
 import { fetchJwks, verifyAccessToken } from './support/resource-server.js';
@@ -12,6 +10,7 @@ import { AccessTokenVerifier } from '../src/token/access-token-verifier.js';
 import {
   ClientAuth, SVC, WEB_APP, WEB_APP_CALLBACK, exchangeCode, introspect, refresh, signInAndExchange, tokenRequest,
 } from './support/token-endpoint.js';
+import { reloadConfiguration, rewriteConfiguration } from './support/live-reload.js';
 
 /**
  * Live configuration (SPEC §5): a reload validates the whole new configuration, swaps it in at
@@ -41,16 +40,8 @@ function config(options: { accessTokenKeys?: object[]; temporaryClients?: boolea
   return base;
 }
 
-/** Writes the app's configuration file as an editor's safe save does (write aside, rename into place). */
-function rewrite(t: TestApp, next: Record<string, unknown> | string): void {
-  const file = t.configuration.files[0];
-  writeFileSync(`${file}.tmp`, typeof next === 'string' ? next : stringify(next));
-  renameSync(`${file}.tmp`, file);
-}
-
-function reload(t: TestApp): ReloadResult {
-  return t.app.get(ConfigurationReloader).reload('test');
-}
+const rewrite = rewriteConfiguration;
+const reload = reloadConfiguration;
 
 async function clientCredentials(t: TestApp, client = SVC): Promise<string> {
   const res = await tokenRequest(t, { grant_type: 'client_credentials' }, client);

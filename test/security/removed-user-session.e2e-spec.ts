@@ -4,12 +4,10 @@
 // within the session's lifespan — the old browser is served codes, then tokens, as the new user
 // without a password. OIDC Core §3.1.2.1 (prompt=none: login_required when the end-user is not
 // authenticated), docs/live-configuration.md ("a removed user cannot sign in any more").
-import { renameSync, writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { ConfigurationReloader } from '../../src/live-config/configuration-reloader.js';
 import { NoScriptBrowser } from '../support/no-script-browser.js';
 import { ALICE_HASH, ALICE_PASSWORD, TestApp, baseConfig, startTestApp } from '../support/test-app.js';
 import { WEB_APP_CALLBACK } from '../support/token-endpoint.js';
+import { reloadConfiguration, rewriteConfiguration } from '../support/live-reload.js';
 
 const web = { client_id: 'web-app', redirect_uri: WEB_APP_CALLBACK };
 
@@ -25,10 +23,8 @@ describe('security: the session of a user a reload removed', () => {
   afterEach(async () => t.close());
 
   function reloadWith(next: Record<string, unknown>): void {
-    const file = t.configuration.files[0];
-    writeFileSync(`${file}.tmp`, stringify(next));
-    renameSync(`${file}.tmp`, file);
-    expect(t.app.get(ConfigurationReloader).reload('test').outcome).toBe('success');
+    rewriteConfiguration(t, next);
+    expect(reloadConfiguration(t).outcome).toBe('success');
   }
 
   async function bobSignedIn(): Promise<NoScriptBrowser> {

@@ -3,12 +3,10 @@
 // token and the refresh-token family carry a scope the operator has just withdrawn, for as long as
 // the form lives (10 minutes) and the refresh tokens after it. RFC 6749 §3.3 (the server grants
 // scopes by its policy), docs/live-configuration.md (a reload applies to the next request).
-import { renameSync, writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { ConfigurationReloader } from '../../src/live-config/configuration-reloader.js';
 import { NoScriptBrowser } from '../support/no-script-browser.js';
 import { ALICE_PASSWORD, TestApp, baseConfig, startTestApp } from '../support/test-app.js';
 import { WEB_APP, WEB_APP_CALLBACK, exchangeCode, refresh } from '../support/token-endpoint.js';
+import { reloadConfiguration, rewriteConfiguration } from '../support/live-reload.js';
 
 const web = { client_id: 'web-app', redirect_uri: WEB_APP_CALLBACK };
 
@@ -28,10 +26,8 @@ describe('security: a sign-in form sealed before a reload narrowed its client\'s
   afterEach(async () => t.close());
 
   function reloadWith(next: Record<string, unknown>): void {
-    const file = t.configuration.files[0];
-    writeFileSync(`${file}.tmp`, stringify(next));
-    renameSync(`${file}.tmp`, file);
-    expect(t.app.get(ConfigurationReloader).reload('test').outcome).toBe('success');
+    rewriteConfiguration(t, next);
+    expect(reloadConfiguration(t).outcome).toBe('success');
   }
 
   async function openForm(browser: NoScriptBrowser) {
