@@ -240,6 +240,11 @@ describe('prompt, max_age and id_token_hint with a session (SPEC §6)', () => {
   });
 
   it('max_age: a sign-in older than N seconds shows the form (login_required with prompt=none), a younger one does not', async () => {
+    // max_age=0 is prompt=login, even in the second of the sign-in (auth_time is whole seconds).
+    expect((await browser.authorize({ ...spa, max_age: '0' })).kind).toBe('form');
+    const zero = await browser.authorize({ ...spa, max_age: '0', prompt: 'none', state: 'silent-0' });
+    if (zero.kind !== 'redirect') throw new Error('prompt=none must never show the form');
+    expectRedirectError(zero.location, 'login_required', 'silent-0');
     h.clock.advance(30_000);
     expect((await browser.silentCode({ ...spa, max_age: '3600' })).code).toBeTruthy();
     expect((await browser.authorize({ ...spa, max_age: '10' })).kind).toBe('form');

@@ -14,7 +14,12 @@ describe('signInRequirements', () => {
 
   it('turns max_age into the least auth_time, and a valid hint into the user the session must have', () => {
     expect(signInRequirements(ask([], 300), alice, NOW)).toEqual({ noPrompt: false, silently: { userId: 'alice', authTimeAtLeast: NOW - 300 } });
-    expect(signInRequirements(ask(['none'], 0), absent, NOW)).toEqual({ noPrompt: true, silently: { authTimeAtLeast: NOW } });
+    expect(signInRequirements(ask(['none'], 1), absent, NOW)).toEqual({ noPrompt: true, silently: { authTimeAtLeast: NOW - 1 } });
+  });
+
+  it('treats max_age=0 as prompt=login (OIDC Core errata set 2): the form, or login_required with prompt=none', () => {
+    expect(signInRequirements(ask([], 0), alice, NOW)).toEqual({ noPrompt: false });
+    expect(signInRequirements(ask(['none'], 0), absent, NOW).error?.error).toBe('login_required');
   });
 
   it('never serves silently for prompt=login or a hint that is not ours', () => {

@@ -37,8 +37,8 @@ export type SignInOutcome =
  * The one place where `prompt`, `max_age` and `id_token_hint` are decided (OIDC Core §3.1.2.1,
  * SPEC §6), in two steps around the one store operation:
  *
- * 1. {@link signInRequirements}: from the request alone. `prompt=login` always shows the form;
- *    `max_age=N` needs a sign-in at most N seconds old; a valid `id_token_hint` needs its `sub`
+ * 1. {@link signInRequirements}: from the request alone. `prompt=login` (and `max_age=0`, its
+ *    equivalent) always shows the form; `max_age=N` needs a sign-in at most N seconds old; a valid `id_token_hint` needs its `sub`
  *    to be the session's user, an invalid one cannot be satisfied; `prompt=none` combined with
  *    `consent` / `select_account` / `login` is `consent_required` / `account_selection_required` /
  *    `login_required` (there is no consent or account-selection page), and those values are
@@ -52,11 +52,14 @@ export function signInRequirements(
   nowSeconds: number,
 ): SignInRequirements {
   const noPrompt = request.prompt.includes('none');
+  // max_age=0 is prompt=login (OIDC Core 1.0 errata set 2, §3.1.2.1): a sign-in of the same
+  // second, which auth_time (whole seconds) cannot tell from an older one, does not satisfy it.
+  const login = request.prompt.includes('login') || request.maxAge === 0;
   if (noPrompt) {
     if (request.prompt.includes('consent')) return { noPrompt, error: { error: 'consent_required', description: 'prompt=none with prompt=consent: there is no consent page to skip' } };
     if (request.prompt.includes('select_account')) return { noPrompt, error: { error: 'account_selection_required', description: 'prompt=none with prompt=select_account: the end-user must choose an account' } };
-    if (request.prompt.includes('login')) return { noPrompt, error: { error: 'login_required', description: 'prompt=none with prompt=login: the end-user must sign in' } };
-  } else if (request.prompt.includes('login')) {
+    if (login) return { noPrompt, error: { error: 'login_required', description: 'prompt=none with prompt=login or max_age=0: the end-user must sign in' } };
+  } else if (login) {
     return { noPrompt };
   }
   if (hint.kind === 'invalid') return { noPrompt };
