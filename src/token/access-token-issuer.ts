@@ -15,6 +15,12 @@ export interface AccessTokenRequest {
   extra?: Record<string, unknown>;
   /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
   dpopJkt?: string;
+  /**
+   * The latest `exp` (seconds since the epoch) the token may have: a token derived from another
+   * (a token exchange) must not outlive it. The token lives the configured lifespan or until
+   * then, whichever ends first.
+   */
+  notAfter?: number;
 }
 
 export interface IssuedAccessToken {
@@ -37,8 +43,8 @@ export class AccessTokenIssuer {
 
   async issue(request: AccessTokenRequest, nowSeconds = Math.floor(Date.now() / 1000)): Promise<IssuedAccessToken> {
     const jti = randomToken(16);
-    const lifespan = this.policy.accessTokenTtlSeconds;
-    const exp = nowSeconds + lifespan;
+    const exp = Math.min(nowSeconds + this.policy.accessTokenTtlSeconds, request.notAfter ?? Infinity);
+    const lifespan = exp - nowSeconds;
     const claims: Record<string, unknown> = {
       // Extra claims first: they can never overwrite a registered claim.
       ...request.extra,
