@@ -49,12 +49,16 @@ describe('a grant handler added from an extension module', () => {
         access_token: expect.any(String),
         issued_token_type: ACCESS_TOKEN_TYPE,
         token_type: 'Bearer',
-        expires_in: 900,
+        expires_in: expect.any(Number),
         scope: 'reports:read',
       });
+      // It lives as long as a fresh token, but never beyond the subject token.
+      expect(res.body.expires_in).toBeGreaterThan(890);
+      expect(res.body.expires_in).toBeLessThanOrEqual(900);
       const { payload } = await verifyAccessToken(await fetchJwks(t), res.body.access_token, { issuer: TEST_ROOT, audience: 'default' });
       expect(payload).toMatchObject({ sub: 'svc', client_id: 'gateway', scope: 'reports:read', act: { sub: 'gateway' } });
       expect(payload.jti).not.toBe(claimsOf(subject).jti);
+      expect(payload.exp).toBeLessThanOrEqual(claimsOf(subject).exp as number);
     });
 
     it('binds its token to the key of a DPoP proof, as the built-in grants do (a dpop-bound client gets no Bearer token)', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AccessTokenIssuer, Client, GrantHandler, GrantRequest, OAuthError, Scopes, TokenGrant, TokenResponse, TokenSigner, parseScopeParameter,
+  AccessTokenIssuer, AccessTokenVerifier, Client, GrantHandler, GrantRequest, OAuthError, Scopes, TokenGrant, TokenResponse, parseScopeParameter,
 } from '../../src/index.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -15,13 +15,19 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
  * A confidential client (say, an API gateway) presents an access token this server issued
  * (`subject_token`) and receives a new access token for the same subject, for itself, with at
  * most the subject token's scopes, and an `act` claim naming it (RFC 8693 §4.1).
+ *
+ * The subject token must be **active** (`AccessTokenVerifier.verifyActive`: not revoked, itself or
+ * through its grant, and its client still registered), not merely well signed; the new token
+ * carries the subject token's grant id (`gid`), so that revoking the grant (a logout, a replayed
+ * code, a revoked refresh token) revokes it too, and it expires no later than the subject token
+ * (`notAfter`), so that exchanging it again cannot stretch a token's life without end.
  * Not covered: actor tokens, other token types, `resource`/`audience` parameters.
  */
 @Injectable()
 @TokenGrant(TOKEN_EXCHANGE_GRANT)
 export class TokenExchangeGrant implements GrantHandler {
   constructor(
-    private readonly signer: TokenSigner,
+    private readonly verifier: AccessTokenVerifier,
     private readonly scopes: Scopes,
     private readonly accessTokens: AccessTokenIssuer,
   ) {}
@@ -42,9 +48,10 @@ export class TokenExchangeGrant implements GrantHandler {
     if (params.get('subject_token_type') !== ACCESS_TOKEN_TYPE) {
       throw OAuthError.invalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
     }
-    // RFC 8693 §2.2.2: an invalid subject token is invalid_request.
-    const subject = this.signer.verify(subjectToken, 'access-token', 'at+jwt');
-    if (!subject || typeof subject.sub !== 'string') throw OAuthError.invalidRequest('subject_token is not a valid access token');
+    // RFC 8693 §2.2.2: an invalid subject token is invalid_request. A revoked one is invalid too:
+    // a signature check alone would turn a revoked token into a fresh, unrevoked one.
+    const subject = await this.verifier.verifyActive(subjectToken);
+    if (!subject || typeof subject.sub !== 'string') throw OAuthError.invalidRequest('subject_token is not an active access token');
 
     const client = authenticated.client;
     const held = parseScopeParameter(typeof subject.scope === 'string' ? subject.scope : '');
@@ -54,7 +61,9 @@ export class TokenExchangeGrant implements GrantHandler {
 
     // A request with a DPoP proof (required of clients with dpop-bound-access-tokens, or of all with
     // token.dpop-required) gets a token bound to the proof's key, like every built-in grant (RFC 9449 §5).
-    const token = await this.accessTokens.issue({ client, subject: subject.sub, scopes, extra: { act: { sub: client.id } }, dpopJkt: dpop?.jkt });
+    // The subject token's grant (`gid`) carries over, and so does its expiry as an upper bound.
+    const extra = { act: { sub: client.id }, ...(subject.gid === undefined ? {} : { gid: subject.gid }) };
+    const token = await this.accessTokens.issue({ client, subject: subject.sub, scopes, extra, dpopJkt: dpop?.jkt, notAfter: subject.exp });
     return {
       access_token: token.token,
       issued_token_type: ACCESS_TOKEN_TYPE,

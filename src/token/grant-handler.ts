@@ -47,7 +47,11 @@ export interface ClientAuthenticationRequest {
  * loaded modules).
  */
 export interface GrantHandler {
-  /** May this client use this grant? `false` answers `unauthorized_client`. */
+  /**
+   * May this client use this grant? `false` answers `unauthorized_client`. Asked only of clients
+   * whose `allowed-grant-types` list the grant type: the token endpoint checks that itself, so a
+   * handler can narrow it (confidential clients only, say) but never widen it.
+   */
   isAllowedFor(client: Client): boolean;
   handle(request: GrantRequest): Promise<TokenResponse>;
   /**

@@ -13,7 +13,8 @@ import { TokenRequestGuard } from './token-request.guard.js';
 /**
  * `POST /api/oauth2/token`. Order of checks: malformed request → `invalid_request`; unknown
  * grant → `unsupported_grant_type`; client authentication → `invalid_client` (TokenRequestGuard);
- * grant not allowed for the client → `unauthorized_client`; a parameter the grant declares
+ * grant not in the client's `allowed-grant-types` or refused by the handler's `isAllowedFor` →
+ * `unauthorized_client`; a parameter the grant declares
  * required is missing → `invalid_request`; then the grant handler registered for `grant_type`.
  * A `DPoP` header is checked once the client is authenticated (DpopTokenRequestGuard:
  * `invalid_dpop_proof`) and handed to the grant, which binds the access token to its key.
@@ -33,7 +34,8 @@ export class TokenController {
     const params = request.body as FormBody;
     const grantType = params.get('grant_type')!;
     const handler = this.grants.find(grantType)!;
-    if (!handler.isAllowedFor(authenticated.client)) {
+    // The client's allowed-grant-types bind every grant, whatever a handler's own rule says.
+    if (!authenticated.client.allowsGrant(grantType) || !handler.isAllowedFor(authenticated.client)) {
       throw OAuthError.unauthorizedClient(`the client may not use grant_type ${grantType}`);
     }
     const missing = handler.requiredParameters?.find((name) => !params.get(name));

@@ -20,6 +20,8 @@ describe('security: a revoked grant ends its refresh tokens, even when its famil
     // Only the first write of a revocation happened.
     await t.app.get<RevocationStore>(REVOCATION_STORE, { strict: false }).revokeGrant(grantId, 60_000);
     expect((await introspect(t, tokens.access_token, WEB_APP)).body.active).toBe(false);
+    // Introspection already answers for the refresh token as the refresh grant will.
+    expect((await introspect(t, tokens.refresh_token!, WEB_APP)).body).toEqual({ active: false });
 
     const res = await refresh(t, tokens.refresh_token!, WEB_APP);
     expect(res.status).toBe(400);

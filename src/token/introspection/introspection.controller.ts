@@ -8,6 +8,8 @@ import { OAuthError } from '../../common/oauth-error.js';
 import { tokenHash } from '../../common/secure-tokens.js';
 import { REFRESH_TOKEN_STORE } from '../../store/refresh-token-store.js';
 import type { RefreshTokenStore } from '../../store/refresh-token-store.js';
+import { REVOCATION_STORE } from '../../store/revocation-store.js';
+import type { RevocationStore } from '../../store/revocation-store.js';
 import { AccessTokenVerifier } from '../access-token-verifier.js';
 import { stillAllowed } from '../granted-scopes.js';
 import { refreshTokenFamily } from '../refresh-token.js';
@@ -17,7 +19,8 @@ const INACTIVE = Object.freeze({ active: false });
 
 /**
  * `POST /api/oauth2/introspect` (RFC 7662), for the client the token was issued to: another
- * client's token, an unknown, expired or revoked one, all answer `{"active": false}`. A DPoP-bound
+ * client's token, an unknown, expired or revoked one (a refresh token also through its grant),
+ * all answer `{"active": false}`. A DPoP-bound
  * token (RFC 9449 §6.2) answers `token_type: DPoP` and its key's thumbprint as `cnf.jkt`; so does
  * a bound refresh token (`cnf` only).
  */
@@ -26,6 +29,7 @@ export class IntrospectionController {
   constructor(
     private readonly accessTokens: AccessTokenVerifier,
     @Inject(REFRESH_TOKEN_STORE) private readonly families: RefreshTokenStore,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
     private readonly policy: TokenPolicy,
   ) {}
 
@@ -42,6 +46,9 @@ export class IntrospectionController {
     if (familyId) {
       const family = await this.families.find(familyId);
       if (!family || family.clientId !== clientId || !this.policy.isLiveRefreshToken(family, tokenHash(token), Date.now())) return INACTIVE;
+      // A revoked grant ends its family (the refresh grant refuses it) even when the write revoking
+      // the family itself failed.
+      if (await this.revocations.isGrantRevoked(family.grantId)) return INACTIVE;
       const iat = Math.floor(family.rotatedAt / 1000);
       return {
         active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: stillAllowed(authenticated.client, family.scopes).join(' '),
