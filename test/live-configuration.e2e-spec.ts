@@ -171,6 +171,27 @@ describe('live configuration: a reload', () => {
     expect(fromCode.body.scope.split(' ').sort()).toEqual(['openid', 'profile']);
   });
 
+  it('ends refresh-token families older than a lifespan a reload shortened, though the store would keep them longer', async () => {
+    // Risk: the store keeps a family for the lifespan in force when it was written (30 days): after
+    // a reload to a shorter lifespan, an old refresh token would go on working, and introspection
+    // would call it active with an exp already past.
+    const tokens = await signInAndExchange(t, WEB_APP, WEB_APP_CALLBACK);
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    rewrite(t, config({ extra: { token: { 'refresh-token': { lifespan: '3s' } } } }));
+    expect(reload(t).outcome).toBe('success');
+
+    expect((await introspect(t, tokens.refresh_token!, WEB_APP)).body).toEqual({ active: false });
+    const refreshed = await refresh(t, tokens.refresh_token!, WEB_APP);
+    expect(refreshed.status).toBe(400);
+    expect(refreshed.body.error).toBe('invalid_grant');
+    // A family started under the shorter lifespan lives that long.
+    const fresh = await signInAndExchange(t, WEB_APP, WEB_APP_CALLBACK);
+    const introspected = (await introspect(t, fresh.refresh_token!, WEB_APP)).body;
+    expect(introspected.active).toBe(true);
+    expect(introspected.exp - introspected.iat).toBe(3);
+    expect((await refresh(t, fresh.refresh_token!, WEB_APP)).status).toBe(200);
+  });
+
   it('refuses an invalid configuration with every problem logged, and the old one keeps serving', async () => {
     const broken = config();
     broken.clients = {

@@ -30,3 +30,20 @@ describe('TokenPolicy across reloads', () => {
     expect(policy.revocationTtlMs).toBe(91 * MINUTE);
   });
 });
+
+describe('TokenPolicy: refresh-token families', () => {
+  const DAY = 24 * 60 * MINUTE;
+  const family = (rotatedAt: number) => ({ rotatedAt }) as unknown as Parameters<TokenPolicy['isExpiredRefreshFamily']>[0];
+
+  it('ends a family once the lifespan in force has passed since its last rotation, shortened by a reload or not', () => {
+    const live = new LiveConfiguration(snapshot(60 * MINUTE));
+    const policy = new TokenPolicy(live);
+    const now = 100 * DAY;
+    expect(policy.isExpiredRefreshFamily(family(now - 29 * DAY), now)).toBe(false);
+    expect(policy.isExpiredRefreshFamily(family(now - 30 * DAY), now)).toBe(true);
+
+    live.replace({ ...snapshot(60 * MINUTE), tokens: { ...snapshot(60 * MINUTE).tokens, refreshTokenMs: 7 * DAY } } as ConfigurationSnapshot);
+    expect(policy.isExpiredRefreshFamily(family(now - 8 * DAY), now)).toBe(true);
+    expect(policy.isExpiredRefreshFamily(family(now - 6 * DAY), now)).toBe(false);
+  });
+});

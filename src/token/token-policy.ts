@@ -70,6 +70,15 @@ export class TokenPolicy {
   }
 
   /**
+   * Has the family outlived the refresh-token lifespan in force, counted from its last rotation?
+   * The store keeps a family for the lifespan in force when it was last written: a reload that
+   * shortens the lifespan ends older families here, not only when the store lets them go.
+   */
+  isExpiredRefreshFamily(family: RefreshTokenFamily, nowMs: number): boolean {
+    return nowMs >= family.rotatedAt + this.refreshTokenTtlMs;
+  }
+
+  /**
    * Is `presentedHash` a live token of the family: its current token, or the one it replaced while
    * still within the reuse grace?
    */

@@ -54,7 +54,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!presented) throw OAuthError.invalidRequest('refresh_token is required');
     const familyId = refreshTokenFamily(presented);
     let family = familyId ? await this.families.find(familyId) : undefined;
-    if (!family || family.revoked) throw OAuthError.invalidGrant(INVALID);
+    if (!family || family.revoked || this.policy.isExpiredRefreshFamily(family, Date.now())) throw OAuthError.invalidGrant(INVALID);
     // Another client's token is refused without touching the family.
     if (family.clientId !== client.id) throw OAuthError.invalidGrant('the refresh token was issued to another client');
     if (family.dpopJkt !== undefined && family.dpopJkt !== dpop?.jkt) {

@@ -45,7 +45,10 @@ export class IntrospectionController {
     const familyId = refreshTokenFamily(token);
     if (familyId) {
       const family = await this.families.find(familyId);
-      if (!family || family.clientId !== clientId || !this.policy.isLiveRefreshToken(family, tokenHash(token), Date.now())) return INACTIVE;
+      const now = Date.now();
+      if (!family || family.clientId !== clientId || this.policy.isExpiredRefreshFamily(family, now) || !this.policy.isLiveRefreshToken(family, tokenHash(token), now)) {
+        return INACTIVE;
+      }
       // A revoked grant ends its family (the refresh grant refuses it) even when the write revoking
       // the family itself failed.
       if (await this.revocations.isGrantRevoked(family.grantId)) return INACTIVE;
