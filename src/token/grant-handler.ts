@@ -64,7 +64,9 @@ export interface GrantHandler {
    * For a grant whose request proves who the client is (an assertion, RFC 7521 §4.2: Fosite's
    * `CanSkipClientAuth`): replaces the token endpoint's client authentication for this grant. It
    * must throw an `OAuthError` (`invalid_client`) when the request does not authenticate a
-   * registered client. Absent: clients authenticate as at every other endpoint.
+   * registered client. The token endpoint then takes the client of the configuration in force by
+   * the returned id (`invalid_client` if there is none), never the returned object itself.
+   * Absent: clients authenticate as at every other endpoint.
    */
   authenticateClient?(request: ClientAuthenticationRequest): Promise<AuthenticatedClient>;
 }

@@ -2,7 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { requireForm } from '../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
-import { ClientAuthenticator } from '../clients/client-authenticator.js';
+import { CLIENT_AUTH_REALM, ClientAuthenticator } from '../clients/client-authenticator.js';
+import type { AuthenticatedClient } from '../clients/client-authenticator.js';
+import { Clients } from '../clients/clients.js';
 import { OAuthError } from '../common/oauth-error.js';
 import type { OutcomeRequest } from '../observability/request-outcome.js';
 import { GrantHandlerRegistry } from './grant-handler-registry.js';
@@ -18,6 +20,7 @@ export class TokenRequestGuard implements CanActivate {
   constructor(
     private readonly grants: GrantHandlerRegistry,
     private readonly authenticator: ClientAuthenticator,
+    private readonly clients: Clients,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,8 +33,18 @@ export class TokenRequestGuard implements CanActivate {
     request.grantType = grantType; // a registered type: a bounded label for the metrics
     const authorization = request.headers.authorization;
     request.authenticatedClient = handler.authenticateClient
-      ? await handler.authenticateClient({ authorization, params })
+      ? this.registered(await handler.authenticateClient({ authorization, params }), authorization)
       : await this.authenticator.authenticate(authorization, params);
     return true;
+  }
+
+  /**
+   * What a handler's own authentication names must be a client of the configuration in force,
+   * and is replaced by it: never one the handler built, nor one a reload has since removed.
+   */
+  private registered(authenticated: AuthenticatedClient, authorization: string | undefined): AuthenticatedClient {
+    const client = this.clients.find(authenticated.client.id);
+    if (!client) throw OAuthError.invalidClient('the client is not registered', /^basic /i.test(authorization ?? ''), CLIENT_AUTH_REALM);
+    return { ...authenticated, client };
   }
 }
