@@ -22,7 +22,7 @@ export interface AccessTokenClaims {
 
 /**
  * Validates this server's access tokens as introspection, revocation and UserInfo need it:
- * signature by a published access-token key, `typ: at+jwt`, issuer, expiry, a client that is
+ * signature by a published access-token key, `typ: at+jwt`, issuer, expiry, string `sub` and `scope`, a client that is
  * still registered (a client removed by a reload loses its tokens at once), and — for an active
  * token — that neither the token (`jti`) nor its grant (`gid`) has been revoked.
  */
@@ -40,6 +40,9 @@ export class AccessTokenVerifier {
     if (token.length > 8192) return undefined;
     const claims = this.signer.verify(token, 'access-token', 'at+jwt') as AccessTokenClaims | undefined;
     if (!claims || claims.iss !== this.server.issuer || typeof claims.jti !== 'string' || typeof claims.client_id !== 'string') return undefined;
+    // A token an extension signed by hand with the server's key is an access token only with the
+    // claims the core reads.
+    if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string') return undefined;
     if (claims.gid !== undefined && typeof claims.gid !== 'string') return undefined;
     if (claims.cnf !== undefined && typeof claims.cnf?.jkt !== 'string') return undefined;
     if (!this.clients.find(claims.client_id)) return undefined;
