@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { YAMLError, parse } from 'yaml';
 import { ConfigErrors } from './config-errors.js';
+import { MAX_CONFIG_FILE_BYTES, readBoundedTextFile } from './read-bounded-file.js';
 
 /** Reads YAML (or JSON, a subset) files and deep-merges them in order, later files winning. */
 export function readConfigFiles(files: readonly string[], errors: ConfigErrors): Record<string, unknown> {
@@ -8,7 +8,7 @@ export function readConfigFiles(files: readonly string[], errors: ConfigErrors):
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readBoundedTextFile(file, MAX_CONFIG_FILE_BYTES);
     } catch (e) {
       errors.add('', `cannot read configuration file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
       continue;
