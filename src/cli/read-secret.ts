@@ -5,10 +5,13 @@ export class PromptCancelled extends Error {
   }
 }
 
+/** More input than this is no secret (bcrypt reads 72 bytes): reading stops and fails. */
+const MAX_INPUT_BYTES = 64 * 1024;
+
 /**
  * Reads a secret from standard input, never from arguments (they end up in shell history and in
- * process lists). On a terminal it prompts twice without echo; otherwise it reads all of stdin,
- * which must be UTF-8, and removes one trailing newline (`echo`, here-strings and files end
+ * process lists). On a terminal it prompts twice without echo; otherwise it reads all of stdin
+ * (at most 64 KiB), which must be UTF-8, and removes one trailing newline (`echo`, here-strings and files end
  * with one).
  */
 export async function readSecret(stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
@@ -18,7 +21,13 @@ export async function readSecret(stdin: NodeJS.ReadStream = process.stdin): Prom
     return secret;
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of stdin) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    // `yes | npm run hash-secret` or `< /dev/urandom` would otherwise be read forever, memory growing.
+    if (total > MAX_INPUT_BYTES) throw new Error(`standard input is longer than ${MAX_INPUT_BYTES / 1024} KiB (a secret bcrypt can hash is at most 72 bytes)`);
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));

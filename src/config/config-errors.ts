@@ -10,12 +10,12 @@ export class ConfigErrors {
     // A value whose ${…} reference failed was already reported; what follows from its being
     // empty (e.g. "secret is required") would only repeat the same problem.
     if (this.unresolved.has(path)) return;
-    this.problems.push(path ? `${path}: ${message}` : message);
+    this.problems.push(printable(path ? `${path}: ${message}` : message));
   }
 
   /** Reports a `${…}` reference that could not be resolved, and mutes later messages for `path`. */
   addUnresolved(path: string, message: string): void {
-    this.problems.push(`${path}: ${message}`);
+    this.problems.push(printable(`${path}: ${message}`));
     this.unresolved.add(path);
   }
 
@@ -39,6 +39,16 @@ export class ConfigurationError extends Error {
       problems.map((p) => `  - ${p}`).join('\n'));
     this.name = 'ConfigurationError';
   }
+}
+
+/**
+ * Control characters (a newline, an ANSI escape), line separators and bidirectional overrides that a
+ * key or a value may carry (`"https://a.example/cb\n"`, a client id with U+202E) are written as
+ * `\n`, `\u{1b}`, `\u{202e}`: a problem stays one line, and what it shows is what the file holds.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** Joins key path segments: `clients` + `web` → `clients.web`. */

@@ -158,6 +158,22 @@ describe('readConfigFiles', () => {
       expect(problemOf('clients:\n  web:\n    secret: one\n    secret: two\n')).toMatch(/\(line 4: " {4}secret: …"\)$/);
     });
 
+    it('never shows a line that continues a secret value from the line before', () => {
+      // The error lands on the second line of a multi-line secret, or on a secret written below `secret:`:
+      // that line was quoted as it is.
+      for (const content of [
+        'clients:\n  a:\n    secret: "abc-first-part\n      def-secret-value" trailing\n',
+        'clients:\n  a:\n    secret:\n      next-line-secret-value: x: y\n',
+        'users:\n  alice:\n    password: "$2b$04$first part\n      unterminated secret-value\n',
+      ]) {
+        const problem = problemOf(content);
+        expect(problem).toMatch(/^line \d+, column \d+: .*\(line \d+: \(part of a secret value, not shown\)\)$/);
+        expect(problem).not.toMatch(/secret-value/);
+      }
+      // A key below a non-secret key is shown as usual.
+      expect(problemOf('clients:\n  a:\n    name:\n      shown-name: x: y\n')).toMatch(/\(line 4: " {6}shown-name: x: y"\)$/);
+    });
+
     it('never shows a line of key material', () => {
       const pem = 'keys:\n  access-token:\n    - id: k1\n      private-key: |\n        -----BEGIN PRIVATE KEY-----\n   MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n';
       const problem = problemOf(pem);

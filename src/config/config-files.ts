@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { YAMLError, parse } from 'yaml';
 import { ConfigErrors } from './config-errors.js';
+import { MAX_CONFIG_FILE_BYTES, readBoundedTextFile } from './read-bounded-file.js';
 
 /** Reads YAML (or JSON, a subset) files and deep-merges them in order, later files winning. */
 export function readConfigFiles(files: readonly string[], errors: ConfigErrors): Record<string, unknown> {
@@ -8,7 +8,7 @@ export function readConfigFiles(files: readonly string[], errors: ConfigErrors):
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readBoundedTextFile(file, MAX_CONFIG_FILE_BYTES);
     } catch (e) {
       errors.add('', `cannot read configuration file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
       continue;
@@ -53,8 +53,28 @@ export function describeYamlError(error: YAMLError, text: string): string {
   const raw = lines[shownLine - 1] ?? '';
   const where = `line ${position.line}, column ${position.col}: ${reason}`;
   if (raw.trim() === '') return where;
-  const shown = KEY_MATERIAL.test(raw) ? '(key material, not shown)' : JSON.stringify(excerpt(raw.replace(SENSITIVE_VALUE, '$1…'), shownLine === position.line ? position.col : 1));
+  const shown = KEY_MATERIAL.test(raw) ? '(key material, not shown)'
+    : insideSensitiveValue(lines, shownLine) ? '(part of a secret value, not shown)'
+      : JSON.stringify(excerpt(raw.replace(SENSITIVE_VALUE, '$1…'), shownLine === position.line ? position.col : 1));
   return `${where} (line ${shownLine}: ${shown})`;
+}
+
+/** A key whose value is secret, at the start of a line (`secret:`, `- password:`, `"url":`). */
+const SENSITIVE_KEY_LINE = /^\s*(?:-\s+)?["']?[\w-]*(?:secret|password|private-key|url)["']?\s*:/i;
+
+/**
+ * Whether line `n` (1-based) continues the value of a secret-bearing key on an earlier line: the
+ * second line of a multi-line quoted or plain secret, or a value written on the line after
+ * `secret:`. The nearest less-indented line above it is then that key's.
+ */
+function insideSensitiveValue(lines: readonly string[], n: number): boolean {
+  const indent = (line: string) => line.length - line.trimStart().length;
+  const own = indent(lines[n - 1] ?? '');
+  for (let i = n - 2; i >= 0; i--) {
+    if (lines[i].trim() === '') continue;
+    if (indent(lines[i]) < own) return SENSITIVE_KEY_LINE.test(lines[i]);
+  }
+  return false;
 }
 
 /** At most {@link SHOWN_CHARS} characters of `line`, around `column` when it is longer. */

@@ -50,6 +50,11 @@ describe('validateEnvironment', () => {
     expect(problems.join('\n')).toMatch(/^SHUTDOWN_DRAIN_DELAY: must be a duration/m);
   });
 
+  it('refuses a SHUTDOWN_DRAIN_DELAY over 1d (a Node timer past 24.8 days fires after 1 ms: no drain at all)', () => {
+    expect(problemsOf({ SHUTDOWN_DRAIN_DELAY: '30d' })).toEqual(['SHUTDOWN_DRAIN_DELAY: must be at most 1d, got "30d"']);
+    expect(validateEnvironment({ SHUTDOWN_DRAIN_DELAY: '1d' }).shutdownDrainDelayMs).toBe(86_400_000);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(validateEnvironment({ PORT: '', LOG_LEVEL: '', SYMPAUTHY_CONFIG: '' })).toMatchObject({ port: 3000, logLevel: 'info', configFiles: [DEFAULT_CONFIG_FILE] });
   });

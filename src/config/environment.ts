@@ -44,6 +44,8 @@ class RawEnvironment {
 }
 
 export const DEFAULT_CONFIG_FILE = 'config/sympauthy.yml';
+/** The longest `SHUTDOWN_DRAIN_DELAY`: far beyond any grace period, and within what a Node timer can wait. */
+const MAX_DRAIN_DELAY_MS = 86_400_000;
 
 /** The validated environment of the process. */
 export class Environment {
@@ -77,6 +79,10 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   const problems = validateSync(raw).flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}, got ${JSON.stringify(env[e.property])}`));
   const port = raw.PORT === undefined || raw.PORT === '' ? 3000 : Number(raw.PORT);
   if (!problems.some((p) => p.startsWith('PORT:')) && port > 65535) problems.push(`PORT: must be a port number (0-65535), got ${JSON.stringify(env.PORT)}`);
+  // A Node timer longer than 2^31-1 ms (24.8 days) fires after 1 ms: the drain would not happen at all.
+  if (raw.SHUTDOWN_DRAIN_DELAY && (parseDuration(raw.SHUTDOWN_DRAIN_DELAY) ?? 0) > MAX_DRAIN_DELAY_MS) {
+    problems.push(`SHUTDOWN_DRAIN_DELAY: must be at most 1d, got ${JSON.stringify(env.SHUTDOWN_DRAIN_DELAY)}`);
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return new Environment(
     port,

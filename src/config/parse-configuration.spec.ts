@@ -104,6 +104,27 @@ describe('parseConfiguration', () => {
     ]));
   });
 
+  it('bounds durations: a lifespan of 0s or over 3650d is refused instead of breaking tokens at runtime', () => {
+    // 99999999999999d passed validation and made every Redis revocation of such a token fail (TTL out of range).
+    const { problems } = parse({
+      urls: { root: 'http://localhost:3000' },
+      token: {
+        'access-token': { lifespan: '99999999999999d' },
+        'refresh-token': { lifespan: '0s', 'reuse-grace': '0s' },
+        'authorization-code': { lifespan: `${'9'.repeat(300)}d` },
+      },
+    });
+    expect(problems).toEqual([
+      'token.access-token.lifespan: must be at most 3650d',
+      'token.authorization-code.lifespan: must be at most 3650d',
+    ]);
+    const zero = parse({ urls: { root: 'http://localhost:3000' }, token: { 'access-token': { lifespan: '0s' }, 'authorization-code': { lifespan: '999ms' }, 'refresh-token': { 'reuse-grace': '0s' } } });
+    expect(zero.problems).toEqual(['token.access-token.lifespan: must be at least 1s', 'token.authorization-code.lifespan: must be at least 1s']);
+    const longest = parse({ urls: { root: 'http://localhost:3000' }, token: { 'refresh-token': { lifespan: '3650d' } }, session: { lifespan: '1s' } });
+    expect(longest.problems).toEqual([]);
+    expect(longest.parsed?.token.refreshTokenMs).toBe(3650 * 86_400_000);
+  });
+
   it('reads the DPoP and PAR settings (SPEC §5), off by default', () => {
     const defaults = parse({ urls: { root: 'http://localhost:3000' } }).parsed!;
     expect(defaults.token).toMatchObject({ dpopRequired: false, dpopNonce: false });

@@ -53,6 +53,7 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
   reportProtoKeys(tree, '', errors);
   const root = validateInstance(RootConfig, tree, '', errors);
   if (!root) return undefined;
+  reportZeroLifespans(root, errors);
   const templates = isPlainObject(root.templates) ? root.templates.clients : undefined;
   return {
     urls: root.urls,
@@ -74,6 +75,23 @@ export function parseConfiguration(tree: Record<string, unknown>, errors: Config
     store: root.store,
     session: root.session,
   };
+}
+
+/**
+ * A token or code that lives less than a second is expired when it arrives (`0s` codes make every
+ * sign-in fail at the token endpoint): `token.*.lifespan` must be at least 1s, like `session.*`.
+ * `refresh-token.reuse-grace` may be `0s` (its default).
+ */
+function reportZeroLifespans(root: RootConfig, errors: ConfigErrors): void {
+  const lifespans: [string, string | undefined][] = [
+    ['token.access-token.lifespan', root.token?.accessToken?.lifespan],
+    ['token.refresh-token.lifespan', root.token?.refreshToken?.lifespan],
+    ['token.authorization-code.lifespan', root.token?.authorizationCode?.lifespan],
+  ];
+  for (const [path, value] of lifespans) {
+    const ms = parseDuration(value);
+    if (ms !== undefined && ms < 1000) errors.add(path, 'must be at least 1s');
+  }
 }
 
 /**

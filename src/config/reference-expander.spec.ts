@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigErrors } from './config-errors.js';
@@ -14,6 +15,11 @@ function expand(tree: unknown, env: Record<string, string | undefined> = {}, rea
 function expandValue(text: string, env: Record<string, string | undefined> = {}) {
   const { value, problems } = expand({ section: { key: text } }, env);
   return { value: (value as { section: { key: string } }).section.key, problems };
+}
+
+function writeAndReturn(file: string): string {
+  writeFileSync(file, '');
+  return file;
 }
 
 const BCRYPT = '$2b$10$AEBwlb9ymo1FkjgyxppICeai/JpMpijrGvAP2qUQleYLLK2m.TVoq';
@@ -86,6 +92,16 @@ describe('expandReferences', () => {
       const file = join(dir, 'plain');
       writeFileSync(file, 'abc');
       expect(expandValue(`x-\${file:${file}}-y`).value).toBe('x-abc-y');
+    });
+
+    it('refuses a file over 1 MiB, a directory and a FIFO, naming the key path, instead of reading them', () => {
+      const big = join(dir, 'big');
+      truncateSync(writeAndReturn(big), 64 * 1024 * 1024); // sparse: a Secret volume replaced by something huge
+      expect(expandValue(`\${file:${big}}`)).toEqual({ value: '', problems: [`section.key: cannot read file ${big} (larger than 1048576 bytes)`] });
+      expect(expandValue(`\${file:${dir}}`).problems).toEqual([`section.key: cannot read file ${dir} (EISDIR)`]);
+      const fifo = join(dir, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      expect(expandValue(`\${file:${fifo}}`).problems).toEqual([`section.key: cannot read file ${fifo} (not a regular file)`]);
     });
 
     it('does not expand references inside the file content', () => {

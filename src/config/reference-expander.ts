@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigErrors, keyPath } from './config-errors.js';
+import { readBoundedTextFile } from './read-bounded-file.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `${…}` with no nesting; `$${` is matched separately as an escape. */
@@ -32,7 +32,7 @@ export function expandReferences(tree: unknown, sources: ExpansionSources, error
 
 function expandString(value: string, sources: ExpansionSources, errors: ConfigErrors, path: string): string {
   if (!value.includes('${')) return value;
-  const readFile = sources.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const readFile = sources.readFile ?? ((p: string) => readBoundedTextFile(p));
   return value.replace(REFERENCE, (whole, inner: string | undefined) => {
     if (inner === undefined) return '${'; // the `$${` escape
     if (inner.startsWith('file:')) {

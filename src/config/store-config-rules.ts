@@ -1,4 +1,5 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
+import { readBoundedTextFile } from './read-bounded-file.js';
 import { ValidateBy } from './class-validator.js';
 import { parseDuration } from './duration.js';
 
@@ -120,7 +121,7 @@ export function pemFileProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return 'must be a file path';
   try {
     accessSync(value, constants.R_OK);
-    if (!readFileSync(value, 'utf8').includes('-----BEGIN ')) return `${value} is not a PEM file`;
+    if (!readBoundedTextFile(value).includes('-----BEGIN ')) return `${value} is not a PEM file`;
   } catch (e) {
     return `cannot read ${value} (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
   }

@@ -1,6 +1,6 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ConfigErrors, keyPath } from '../config/config-errors.js';
+import { readBoundedTextFile } from '../config/read-bounded-file.js';
 import { KeyConfig, SigningAlgorithm } from '../config/sympauthy-config.js';
 
 export type KeyPurpose = 'access-token' | 'id-token';
@@ -137,7 +137,7 @@ function loadKey(purpose: KeyPurpose, entry: KeyConfig, path: string, errors: Co
   let text: string;
   if (entry.privateKeyFile !== undefined) {
     try {
-      text = readFileSync(entry.privateKeyFile, 'utf8');
+      text = readBoundedTextFile(entry.privateKeyFile);
     } catch (e) {
       errors.add(keyPath(path, 'private-key-file'), `cannot read ${entry.privateKeyFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
       return undefined;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { FSWatcher, readFileSync, realpathSync, statSync, watch } from 'node:fs';
+import { FSWatcher, realpathSync, statSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MAX_CONFIG_FILE_BYTES, readBoundedFile } from '../config/read-bounded-file.js';
 
 export interface WatcherOptions {
   /** Quiet time after the last file-system event before the files are compared (a write in several steps is one change). */
@@ -122,7 +123,7 @@ export class ConfigurationWatcher {
 /** The SHA-256 of a file's content (through symlinks), or why it cannot be read. */
 function fingerprint(file: string): string {
   try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
+    return createHash('sha256').update(readBoundedFile(file, MAX_CONFIG_FILE_BYTES)).digest('hex');
   } catch (e) {
     return `unreadable: ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
   }

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { ConfigErrors } from '../config/config-errors.js';
 import { readConfigFiles } from '../config/config-files.js';
+import { readBoundedTextFile } from '../config/read-bounded-file.js';
 import { DEFAULT_CONFIG_FILE } from '../config/environment.js';
 import { parseConfiguration } from '../config/parse-configuration.js';
 import { expandReferences } from '../config/reference-expander.js';
@@ -48,7 +48,7 @@ export function loadConfiguration(options: LoadOptions = {}): ConfigurationSnaps
   const raw = readConfigFiles(files, errors);
   const readReferencedFile = (path: string): string => {
     sources.add(path);
-    return readFileSync(path, 'utf8');
+    return readBoundedTextFile(path);
   };
   const expanded = expandReferences(raw, { env, readFile: readReferencedFile }, errors) as Record<string, unknown>;
   const parsed = errors.isEmpty || Object.keys(expanded).length > 0 ? parseConfiguration(expanded, errors) : undefined;

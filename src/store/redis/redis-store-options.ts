@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedTextFile } from '../../config/read-bounded-file.js';
 import { parseDuration } from '../../config/duration.js';
 import { parseHostPort } from '../../config/store-config-rules.js';
 import type { StoreConfig } from '../../config/sympauthy-config.js';
@@ -34,9 +34,9 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
  */
 export function redisStoreOptionsFromConfig(store: StoreConfig): RedisStoreOptions {
   const tls = store.tls && {
-    ca: store.tls.caFile === undefined ? undefined : readFileSync(store.tls.caFile, 'utf8'),
-    cert: store.tls.certFile === undefined ? undefined : readFileSync(store.tls.certFile, 'utf8'),
-    key: store.tls.keyFile === undefined ? undefined : readFileSync(store.tls.keyFile, 'utf8'),
+    ca: store.tls.caFile === undefined ? undefined : readBoundedTextFile(store.tls.caFile),
+    cert: store.tls.certFile === undefined ? undefined : readBoundedTextFile(store.tls.certFile),
+    key: store.tls.keyFile === undefined ? undefined : readBoundedTextFile(store.tls.keyFile),
     serverName: store.tls.serverName,
   };
   return {
