@@ -15,15 +15,29 @@ export function redirectUriMatches(registered: string, requested: string): boole
   return reg[1] === req[1] && reg[2] === req[2] && (reg[4] ?? '') === (req[4] ?? '');
 }
 
-/** Checks a configured redirect URI: absolute (has a scheme), parsable, no fragment. */
+/**
+ * Schemes a browser runs or opens itself instead of handing the answer to a client (RFC 9700
+ * §4.1: a redirect URI names a client's endpoint): a code or an error sent there would execute
+ * script in the server's origin or reach no client at all.
+ */
+const BROWSER_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file', 'blob', 'about', 'filesystem']);
+
+/**
+ * Checks a configured redirect URI: absolute (has a scheme), parsable, no fragment, not a scheme
+ * the browser handles itself, no user information in an http(s) URI.
+ */
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.includes('#')) return `${uri} must not contain a fragment`;
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) return `${uri} is not an absolute URI`;
+  let url: URL;
   try {
-    new URL(uri);
+    url = new URL(uri);
   } catch {
     return `${uri} is not a valid absolute URI`;
   }
   if (/\s/.test(uri)) return `${uri} must not contain white space`;
+  const scheme = url.protocol.slice(0, -1);
+  if (BROWSER_SCHEMES.has(scheme)) return `${uri} must not use the ${scheme}: scheme (the browser would open it itself, not hand the answer to a client)`;
+  if ((scheme === 'http' || scheme === 'https') && (url.username !== '' || url.password !== '')) return `${uri} must not contain user information (user:password@)`;
   return undefined;
 }
