@@ -24,7 +24,7 @@ interface Credentials {
   secret: string | undefined;
   method: ClientAuthenticationMethod;
   /** HTTP Basic only: form-decoding changed the secret (it held `+` or `%`). */
-  secretFormDecoded?: boolean;
+  secretFormDecoded: boolean;
 }
 
 /**
@@ -79,12 +79,13 @@ export class ClientAuthenticator {
       if (bodyId !== undefined && bodyId !== basic.clientId) {
         throw OAuthError.invalidRequest('client_id in the body differs from the HTTP Basic client');
       }
-      return { ...basic, method: 'client_secret_basic' };
+      // One object shape for every method (no spread): this runs on every authenticated request.
+      return { clientId: basic.clientId, secret: basic.secret, method: 'client_secret_basic', secretFormDecoded: basic.secretFormDecoded };
     }
     if (bodyId === undefined || bodyId === '') {
       throw OAuthError.invalidClient('client authentication is required: send client_id (and client_secret for a confidential client)', false, CLIENT_AUTH_REALM);
     }
-    return { clientId: bodyId, secret: bodySecret, method: bodySecret === undefined ? 'none' : 'client_secret_post' };
+    return { clientId: bodyId, secret: bodySecret, method: bodySecret === undefined ? 'none' : 'client_secret_post', secretFormDecoded: false };
   }
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InFlightRequests, answerRequestsNodeHandles } from './early-answers.js';
 import { FormBody } from './form-body.js';
-import { NO_STORE_HEADERS, isNoStoreRoute } from './no-store.js';
+import { addNoStoreHook } from './no-store.js';
 import type { HttpLimits } from './http-limits.js';
 import { OAuthError } from './oauth-error.js';
 import { RouteCatalogue } from './route-catalogue.js';
@@ -37,7 +37,10 @@ export function registerHttpSetup(fastify: FastifyInstance, { routes, inFlight, 
   catalogues.set(fastify, routes);
   fastify.server.maxHeadersCount = limits.maxHeaderCount;
   answerRequestsNodeHandles(fastify.server, routes, limits);
-  fastify.addHook('onRoute', (route) => routes.record(route));
+  fastify.addHook('onRoute', (route) => {
+    routes.record(route);
+    addNoStoreHook(route);
+  });
 
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes },
@@ -48,7 +51,6 @@ export function registerHttpSetup(fastify: FastifyInstance, { routes, inFlight, 
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     inFlight.start(request.raw, reply.raw);
-    if (isNoStoreRoute(request)) void reply.headers(NO_STORE_HEADERS);
     done(hostHeaderProblem(request.raw));
   });
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../common/oauth-error.js';
 import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
 import type { CorsPolicy } from './cors-policy.js';
+import { routeUrl } from '../common/route-url.js';
 
 /** Read by any page: the metadata and the public keys. Answers carry `Access-Control-Allow-Origin: *`. */
 export const PUBLIC_CORS_PATHS: readonly string[] = [
@@ -45,7 +46,7 @@ export function registerCors(fastify: FastifyInstance, policy: CorsPolicy): void
   }
 
   fastify.addHook('preHandler', (request: CorsRequest, reply: FastifyReply, done: () => void) => {
-    const route = request.routeOptions.url;
+    const route = routeUrl(request);
     const origin = request.headers.origin;
     if (origin === undefined || request.method === 'OPTIONS' || route === undefined || !Object.hasOwn(CLIENT_CORS_PATHS, route)) {
       done();
@@ -64,7 +65,7 @@ export function registerCors(fastify: FastifyInstance, policy: CorsPolicy): void
   });
 
   fastify.addHook('onSend', (request: CorsRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-    const route = request.routeOptions.url;
+    const route = routeUrl(request);
     if (route !== undefined && request.method !== 'OPTIONS') {
       if (PUBLIC_CORS_PATHS.includes(route)) {
         void reply.header('access-control-allow-origin', '*');

@@ -6,6 +6,7 @@ import { ServerSettings } from '../live-config/configuration-snapshot.js';
 import { DpopNonces } from './dpop-nonces.js';
 import { DpopPolicy } from './dpop-policy.js';
 import { DpopProofError, DpopProofVerifier, VerifiedDpopProof } from './dpop-proof-verifier.js';
+import { routeUrl } from '../common/route-url.js';
 
 /** A request whose DPoP proof, if it sent one, passed every check. */
 export type DpopRequest = FastifyRequest & ClientAuthenticatedRequest & { dpop?: VerifiedDpopProof };
@@ -47,7 +48,7 @@ export class DpopProofGuard implements CanActivate {
 
   private async verify(request: DpopRequest, header: string | string[]): Promise<boolean> {
     try {
-      request.dpop = await this.verifier.verify({ header, method: request.method, url: this.server.issuer + request.routeOptions.url });
+      request.dpop = await this.verifier.verify({ header, method: request.method, url: this.server.issuer + routeUrl(request) });
     } catch (e) {
       throw e instanceof DpopProofError ? dpopOAuthError(e) : e;
     }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ENDPOINT_PATHS } from '../common/endpoint-paths.js';
 import type { OutcomeRequest } from './request-outcome.js';
+import { routeUrl } from '../common/route-url.js';
 
 const SIGN_IN_OUTCOMES = ['success', 'wrong_credentials', 'throttled'] as const;
 export type SignInOutcome = (typeof SIGN_IN_OUTCOMES)[number];
@@ -55,7 +56,7 @@ export class Metrics {
   /** Observes every answer of `fastify` (an `onResponse` hook: after the reply is sent). */
   observeHttp(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = routeUrl(request) ?? 'unmatched';
       const status = reply.statusCode;
       this.httpDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
       if (route === ENDPOINT_PATHS.token && request.method === 'POST') { // not the CORS preflights
