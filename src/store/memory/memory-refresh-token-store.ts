@@ -1,13 +1,18 @@
 import type { RefreshTokenFamily, RefreshTokenRotation, RefreshTokenStore } from '../refresh-token-store.js';
 import { ExpiringMap, MemoryStore, MemoryStoreOptions } from './expiring-map.js';
 
-/** Refresh-token families of one replica; atomic because no operation awaits between read and write. */
+/**
+ * Refresh-token families of one replica; atomic because no operation awaits between read and write.
+ * Full, it forgets the family written (created or rotated) longest ago: its refresh token stops
+ * working, which is safe, where refusing would answer every code exchange 503 until families
+ * expire — after 100 000 sign-ins within the refresh-token lifetime (30 days by default).
+ */
 export class MemoryRefreshTokenStore extends MemoryStore implements RefreshTokenStore {
   private readonly families: ExpiringMap<RefreshTokenFamily>;
 
   constructor(options: MemoryStoreOptions = {}) {
     super(options);
-    this.families = new ExpiringMap('refresh-token families', this.maxEntries, this.now);
+    this.families = new ExpiringMap('refresh-token families', this.maxEntries, this.now, 'evict-oldest');
   }
 
   protected maps(): ExpiringMap<unknown>[] {
