@@ -268,7 +268,7 @@ export const SCENARIOS = [
 
 /** Ratios of median tokens/s printed under the client-credentials table, with the goals of issue 3. */
 export const COMPARISONS = [
-  { name: 'ours-plain / oidc-provider', numerator: 'ours-plain', denominator: 'oidc-provider', goal: { min: 2 }, goalText: '≥ 2.00' },
+  { name: 'ours-plain / oidc-provider', numerator: 'ours-plain', denominator: 'oidc-provider', goal: { min: 2.5 }, goalText: '≥ 2.50 (issue 10; issue 3 asked 2.00)' },
   { name: 'ours-bcrypt / ours-plain', numerator: 'ours-bcrypt', denominator: 'ours-plain', goal: { min: 0.8 }, goalText: '≥ 0.80 (within 20 %)' },
   { name: 'ours-plain-redis / ours-plain', numerator: 'ours-plain-redis', denominator: 'ours-plain', goal: { min: 0.9 }, goalText: '≥ 0.90 (issue 7: no store on this path; run-to-run noise)' },
   { name: 'ours-plain-dpop / ours-plain', numerator: 'ours-plain-dpop', denominator: 'ours-plain', goal: { min: 0.7 }, goalText: '≥ 0.70 (issue 11: one verification + one store write)' },
