@@ -14,6 +14,11 @@ const FULL_SWEEP_INTERVAL_MS = 1_000;
 /** What a full map does with a new key: refuse it, or forget the least recently written entry. */
 export type WhenFull = 'refuse' | 'evict-oldest';
 
+/** Told of a live entry a full `evict-oldest` map forgot. */
+export interface EvictionListener<V> {
+  evicted(key: string, value: V, expiresAt: number): void;
+}
+
 interface Expiring<V> {
   value: V;
   expiresAt: number;
@@ -34,6 +39,8 @@ export class ExpiringMap<V> {
     private readonly capacity: number,
     private readonly now: () => number,
     private readonly whenFull: WhenFull = 'refuse',
+    /** Told of each live entry `evict-oldest` forgets (not of expired ones). */
+    private readonly eviction?: EvictionListener<V>,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`the capacity of ${kind} must be a positive integer`);
   }
@@ -59,8 +66,12 @@ export class ExpiringMap<V> {
       }
       if (this.entries.size >= this.capacity) {
         if (this.whenFull === 'refuse') throw new StoreCapacityError(this.kind, this.capacity);
-        const oldest = this.entries.keys().next();
-        if (!oldest.done) this.entries.delete(oldest.value);
+        const oldest = this.entries.entries().next();
+        if (!oldest.done) {
+          const [oldestKey, entry] = oldest.value;
+          this.entries.delete(oldestKey);
+          this.eviction?.evicted(oldestKey, entry.value, entry.expiresAt);
+        }
       }
     }
     this.entries.set(key, { value, expiresAt });

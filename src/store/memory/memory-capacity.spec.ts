@@ -29,12 +29,14 @@ describe('memory store at capacity', () => {
     expect((await store.redeem('code-4', ['binding-4'], 16 * MINUTE)).outcome).toBe('redeemed');
   });
 
-  it('refresh-token families: forgets the one written longest ago; a rotation counts as a write', async () => {
+  it('refresh-token families: forgets the one written longest ago (a rotation counts as a write), and answers for it as revoked, with its grant', async () => {
     const store = new MemoryRefreshTokenStore(options);
     for (const n of [1, 2, 3]) await store.create(family(n), 30 * 24 * 60 * MINUTE);
     expect(await store.compareAndRotate('family-1', 'hash-1', { currentHash: 'hash-1b', previousHash: 'hash-1', rotatedAt: 2 }, 30 * 24 * 60 * MINUTE)).toBe(true);
     await store.create(family(4), 30 * 24 * 60 * MINUTE);
-    expect(await store.find('family-2')).toBeUndefined();
+    const forgotten = await store.find('family-2');
+    expect(forgotten).toMatchObject({ familyId: 'family-2', grantId: 'grant-2', clientId: 'web', userId: 'alice', currentHash: 'hash-2', revoked: true });
+    expect(await store.compareAndRotate('family-2', 'hash-2', { currentHash: 'x', previousHash: 'hash-2', rotatedAt: 3 }, MINUTE)).toBe(false);
     expect((await store.find('family-1'))?.currentHash).toBe('hash-1b');
     expect(await store.find('family-4')).toBeDefined();
   });
