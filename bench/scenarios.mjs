@@ -173,6 +173,12 @@ async function checkClientCredentialsToken(server, fixtures, options, clientId, 
   if (!dpop && claims.cnf !== undefined) fail('cnf on a token issued without a proof');
 }
 
+/** Setup and check of every row that asks our token endpoint as the plain-secret client. */
+const PLAIN_CLIENT_REQUEST = {
+  setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
+  check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
+};
+
 export const SCENARIOS = [
   {
     name: 'ours-plain',
@@ -182,8 +188,7 @@ export const SCENARIOS = [
     unit: 'tokens',
     measure: autocannonRun,
     description: 'client credentials, plain secret, HTTP Basic, LOG_LEVEL=warn',
-    setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
-    check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
+    ...PLAIN_CLIENT_REQUEST,
   },
   {
     name: 'ours-plain-dpop',
@@ -225,8 +230,7 @@ export const SCENARIOS = [
     unit: 'tokens',
     measure: autocannonRun,
     description: 'as ours-plain, on a server with the Redis store (client credentials touch no store)',
-    setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
-    check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
+    ...PLAIN_CLIENT_REQUEST,
   },
   {
     name: 'ours-bcrypt',
@@ -247,8 +251,7 @@ export const SCENARIOS = [
     unit: 'tokens',
     measure: autocannonRun,
     description: 'as ours-plain, default LOG_LEVEL=info (one JSON line per request) to /dev/null',
-    setup: (_server, fixtures) => clientCredentialsRequest('/api/oauth2/token', fixtures.plainClient, fixtures.scope),
-    check: (server, fixtures, options) => checkClientCredentialsToken(server, fixtures, options, fixtures.plainClient.id),
+    ...PLAIN_CLIENT_REQUEST,
   },
   {
     name: 'ours-health-live',

@@ -66,7 +66,7 @@ export class ClientAuthenticator {
   private extractCredentials(authorization: string | undefined, body: FormBody): Credentials {
     const bodyId = body.get('client_id');
     const bodySecret = body.get('client_secret');
-    if (authorization !== undefined && /^basic(\s|$)/i.test(authorization)) {
+    if (isBasicAuthorization(authorization)) {
       const basic = parseBasic(authorization);
       if ('malformed' in basic) {
         const description = basic.malformed === 'percent-encoding'
@@ -87,6 +87,11 @@ export class ClientAuthenticator {
     }
     return { clientId: bodyId, secret: bodySecret, method: bodySecret === undefined ? 'none' : 'client_secret_post', secretFormDecoded: false };
   }
+}
+
+/** Does the request authenticate with HTTP Basic (whatever the credentials' shape)? */
+export function isBasicAuthorization(authorization: string | undefined): authorization is string {
+  return authorization !== undefined && /^basic(\s|$)/i.test(authorization);
 }
 
 export interface BasicCredentials {

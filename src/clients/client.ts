@@ -81,6 +81,16 @@ export class Client {
     return this.grantTypes.has(grantType);
   }
 
+  /**
+   * Of scopes granted earlier (a sealed sign-in form, a code, a refresh-token family), those this
+   * client is still allowed, order kept: a reload that takes a scope from the client (or removes
+   * the scope: `allowedScopes` holds configured scopes only) ends it for tokens issued from then
+   * on, as `/authorize` drops a scope outside `allowed-scopes`. The stored grant keeps its scopes.
+   */
+  stillAllowedOf(scopes: readonly string[]): string[] {
+    return scopes.filter((scope) => this.allowedScopes.has(scope));
+  }
+
   /** The registered redirect URI that `requested` matches, if any (exact, loopback port aside). */
   matchRedirectUri(requested: string): string | undefined {
     return this.redirectUris.find((registered) => redirectUriMatches(registered, requested));

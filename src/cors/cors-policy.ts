@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '../clients/client.js';
-import { parseBasic } from '../clients/client-authenticator.js';
+import { isBasicAuthorization, parseBasic } from '../clients/client-authenticator.js';
 import { FormBody } from '../common/form-body.js';
 import { TokenSigner } from '../keys/token-signer.js';
 import { ServerSettings } from '../live-config/configuration-snapshot.js';
@@ -89,7 +89,7 @@ export class CorsPolicy {
 
   /** The client a token, revocation or introspection request names: HTTP Basic first, then `client_id`. */
   clientOfClientRequest(authorization: string | undefined, body: unknown): string | undefined {
-    if (authorization !== undefined && /^basic(\s|$)/i.test(authorization)) {
+    if (isBasicAuthorization(authorization)) {
       const basic = parseBasic(authorization);
       return 'clientId' in basic ? basic.clientId : undefined;
     }

@@ -37,14 +37,6 @@ export class Scopes {
     return granted;
   }
 
-  /**
-   * Of scopes granted earlier (a sign-in form sealed before a reload), those the configuration in
-   * force still grants this client: configured and in its `allowed-scopes`, order kept.
-   */
-  stillGranted(client: Client, scopes: readonly string[]): string[] {
-    return this.registry().select(scopes, client.allowedScopes).granted;
-  }
-
   /** The `aud` of a token: the client's audience, plus the audiences of granted custom scopes. */
   audiences(client: Client, scopes: readonly string[]): string | string[] {
     const registry = this.registry();

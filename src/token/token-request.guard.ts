@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { requireForm } from '../clients/client-auth.guard.js';
 import type { ClientAuthenticatedRequest } from '../clients/client-auth.guard.js';
-import { CLIENT_AUTH_REALM, ClientAuthenticator } from '../clients/client-authenticator.js';
+import { CLIENT_AUTH_REALM, ClientAuthenticator, isBasicAuthorization } from '../clients/client-authenticator.js';
 import type { AuthenticatedClient } from '../clients/client-authenticator.js';
 import { Clients } from '../clients/clients.js';
 import { OAuthError } from '../common/oauth-error.js';
@@ -44,7 +44,7 @@ export class TokenRequestGuard implements CanActivate {
    */
   private registered(authenticated: AuthenticatedClient, authorization: string | undefined): AuthenticatedClient {
     const client = this.clients.find(authenticated.client.id);
-    if (!client) throw OAuthError.invalidClient('the client is not registered', /^basic /i.test(authorization ?? ''), CLIENT_AUTH_REALM);
+    if (!client) throw OAuthError.invalidClient('the client is not registered', isBasicAuthorization(authorization), CLIENT_AUTH_REALM);
     return { ...authenticated, client };
   }
 }

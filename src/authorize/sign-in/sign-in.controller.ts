@@ -4,7 +4,6 @@ import { Clients } from '../../clients/clients.js';
 import { FormBody } from '../../common/form-body.js';
 import { ServerSettings } from '../../live-config/configuration-snapshot.js';
 import type { OutcomeRequest } from '../../observability/request-outcome.js';
-import { Scopes } from '../../scopes/scopes.js';
 import { SWITCH_ACCOUNT_FIELD } from '../../session/session-pages.js';
 import { Sessions, newSessionGrant } from '../../session/sessions.js';
 import { REPLAY_CACHE } from '../../store/replay-cache.js';
@@ -48,7 +47,6 @@ export class SignInController {
     @Inject(REPLAY_CACHE) private readonly replay: ReplayCache,
     private readonly proxyWarning: ProxyWarning,
     private readonly sessions: Sessions,
-    private readonly scopes: Scopes,
   ) {}
 
   @Post('sign-in')
@@ -68,7 +66,7 @@ export class SignInController {
     request.clientId = client.id;
     // Nor may the code carry a scope that a reload took from the client (or removed) since then:
     // it is dropped, as a scope outside allowed-scopes is at the authorization endpoint.
-    const scopes = this.scopes.stillGranted(client, pending.scopes);
+    const scopes = client.stillAllowedOf(pending.scopes);
     const csrfToken = body.get('csrf_token');
     if (!csrfMatches(csrfToken, readCookie(request, CSRF_COOKIE_PREFIX + pending.id), pending.csrfHash)) {
       throw new AuthorizationPageError('Request refused', 'The sign-in form was not submitted from this browser session. Return to the application and start again.', 403);

@@ -12,7 +12,6 @@ import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { authorizationCodeGrant, codeBinding, s256Challenge } from '../authorization-code.js';
 import { DpopBinding, GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
-import { stillAllowed } from '../granted-scopes.js';
 import { mintRefreshToken } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
@@ -94,7 +93,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const user = await this.users.findById(record.userId);
     if (!user) throw OAuthError.invalidGrant('the user no longer exists');
     // A reload between the authorization request and now may have taken scopes from the client.
-    const scopes = stillAllowed(client, record.scopes);
+    const scopes = client.stillAllowedOf(record.scopes);
 
     let refreshToken: string | undefined;
     if (client.allowsGrant('refresh_token')) {

@@ -10,7 +10,6 @@ import type { RevocationStore } from '../../store/revocation-store.js';
 import { USER_DIRECTORY } from '../../users/user-directory.js';
 import type { UserDirectory } from '../../users/user-directory.js';
 import { GrantHandler, GrantRequest, TokenGrant, TokenResponse } from '../grant-handler.js';
-import { stillAllowed } from '../granted-scopes.js';
 import { mintRefreshToken, refreshTokenFamily } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 import { UserTokenIssuer } from '../user-token-issuer.js';
@@ -98,11 +97,11 @@ export class RefreshTokenGrant implements GrantHandler {
    * tokens only.
    */
   private narrowedScopes(client: Client, family: RefreshTokenFamily, presentedHash: string, requested: string | undefined): string[] {
-    if (requested === undefined || !this.policy.isLiveRefreshToken(family, presentedHash, Date.now())) return stillAllowed(client, family.scopes);
+    if (requested === undefined || !this.policy.isLiveRefreshToken(family, presentedHash, Date.now())) return client.stillAllowedOf(family.scopes);
     const narrowed = [...new Set(parseScopeParameter(requested))];
     const wider = narrowed.find((s) => !family.scopes.includes(s));
     if (wider !== undefined) throw OAuthError.invalidScope(`scope ${wider.replace(/[^\x21-\x7E]/g, '?').slice(0, 60)} was not granted to this refresh token`);
-    return stillAllowed(client, narrowed);
+    return client.stillAllowedOf(narrowed);
   }
 
   private async reused(family: RefreshTokenFamily): Promise<never> {

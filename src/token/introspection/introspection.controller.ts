@@ -11,7 +11,6 @@ import type { RefreshTokenStore } from '../../store/refresh-token-store.js';
 import { REVOCATION_STORE } from '../../store/revocation-store.js';
 import type { RevocationStore } from '../../store/revocation-store.js';
 import { AccessTokenVerifier } from '../access-token-verifier.js';
-import { stillAllowed } from '../granted-scopes.js';
 import { refreshTokenFamily } from '../refresh-token.js';
 import { TokenPolicy } from '../token-policy.js';
 
@@ -54,7 +53,7 @@ export class IntrospectionController {
       if (await this.revocations.isGrantRevoked(family.grantId)) return INACTIVE;
       const iat = Math.floor(family.rotatedAt / 1000);
       return {
-        active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: stillAllowed(authenticated.client, family.scopes).join(' '),
+        active: true, token_type: 'refresh_token', client_id: clientId, sub: family.userId, scope: authenticated.client.stillAllowedOf(family.scopes).join(' '),
         iat, exp: iat + Math.floor(this.policy.refreshTokenTtlMs / 1000),
         ...(family.dpopJkt === undefined ? {} : { cnf: { jkt: family.dpopJkt } }),
       };
