@@ -113,8 +113,8 @@ describe('redirectUriProblem', () => {
     ['JavaScript://x/%0aalert(1)', 'JavaScript://x/%0aalert(1) must not use the javascript: scheme (the browser would open it itself, not hand the answer to a client)'],
     ['data:text/html,<script>x</script>', 'data:text/html,<script>x</script> must not use the data: scheme (the browser would open it itself, not hand the answer to a client)'],
     ['file:///etc/passwd', 'file:///etc/passwd must not use the file: scheme (the browser would open it itself, not hand the answer to a client)'],
-    ['https://user:pw@app.test/cb', 'https://user:pw@app.test/cb must not contain user information (user:password@)'],
-    ['https://evil.test@app.test/cb', 'https://evil.test@app.test/cb must not contain user information (user:password@)'],
+    ['https://user:pw@app.test/cb', 'https://…@app.test/cb must not contain user information (user:password@)'],
+    ['https://evil.test@app.test/cb', 'https://…@app.test/cb must not contain user information (user:password@)'],
   ])('rejects %j', (uri, problem) => {
     expect(redirectUriProblem(uri)).toBe(problem);
   });

@@ -38,6 +38,9 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (/\s/.test(uri)) return `${uri} must not contain white space`;
   const scheme = url.protocol.slice(0, -1);
   if (BROWSER_SCHEMES.has(scheme)) return `${uri} must not use the ${scheme}: scheme (the browser would open it itself, not hand the answer to a client)`;
-  if ((scheme === 'http' || scheme === 'https') && (url.username !== '' || url.password !== '')) return `${uri} must not contain user information (user:password@)`;
+  if ((scheme === 'http' || scheme === 'https') && (url.username !== '' || url.password !== '')) {
+    // The message never repeats the user information: it may be a password.
+    return `${scheme}://…@${url.host}${url.pathname} must not contain user information (user:password@)`;
+  }
   return undefined;
 }
